@@ -96,6 +96,14 @@ export const errorCatalogue = {
   PARAM_INVALID: spec(400, 2, "Parameter %s of %s is %s: %s."),
   MODEL_NOT_FITTED: spec(500, 5, "%s is not fitted. Call fit before %s."),
   MODEL_SPEC_INVALID: spec(400, 5, "The model spec is invalid: %s. The artifact may come from a newer sift."),
+  METRIC_INPUT_INVALID: spec(
+    400,
+    4,
+    "Cannot compute %s: %s. Pass one finite score per target, with targets 0 or 1 (probabilities in [0, 1]).",
+  ),
+  METRIC_UNDEFINED: spec(400, 4, "%s is undefined here: %s. Evaluate on rows that hold both classes."),
+  MODEL_INPUT_INVALID: spec(400, 4, "%s got invalid input: %s. Check the rows and features you pass."),
+  SELECTION_INVALID: spec(400, 2, "Model selection cannot run: %s."),
 
   // ── artifacts and registry (src/registry) ──────────────────────────────────────────────────
   ARTIFACT_INVALID: spec(400, 5, "The model artifact at %s is invalid: %s. Re-export it with `sift models export`."),

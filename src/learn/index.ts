@@ -1,0 +1,18 @@
+/** The learning core's public surface: estimators, classifiers, metrics and model selection. */
+
+export type { AveragedScores, ClassificationScores, ClassScores, ConfusionMatrix } from "./metrics.ts";
+export {
+  accuracy,
+  applyThreshold,
+  brierScore,
+  classificationScores,
+  confusionMatrix,
+  logLoss,
+} from "./metrics.ts";
+export type { CalibrationBin, CalibrationOptions } from "./metrics-calibration.ts";
+export { calibrationTable } from "./metrics-calibration.ts";
+export type { CurveOptions, PrCurve, RocCurve } from "./metrics-curves.ts";
+export { averagePrecision, prCurve, rocAuc, rocCurve } from "./metrics-curves.ts";
+export type { BinaryConfusion, BinaryReport } from "./metrics-report.ts";
+export { binaryReport } from "./metrics-report.ts";
+export type * from "./types.ts";
