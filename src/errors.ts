@@ -135,6 +135,16 @@ export const errorCatalogue = {
     "Version %s of %s is pointed at by alias %s. Move the alias first (`sift models promote` or `rollback`).",
   ),
   NO_ROLLBACK_TARGET: spec(409, 5, "Alias %s of %s has no earlier version to roll back to."),
+  VERSION_IN_TRAFFIC_POLICY: spec(
+    409,
+    5,
+    "Version %s of %s is used by its traffic policy (split or shadow). Change the policy first.",
+  ),
+  TRAFFIC_POLICY_INVALID: spec(
+    400,
+    2,
+    "The traffic policy for %s is invalid: %s. Split weights are in (0, 1] and sum to 1; versions must exist.",
+  ),
   STORE_NOT_WRITABLE: spec(
     500,
     5,

@@ -1,0 +1,123 @@
+/**
+ * manifest.json: building it from a draft, serialising it canonically, and parsing it back into a
+ * checked `Manifest`. The format version is read before anything else so that a newer artifact
+ * says "upgrade sift" rather than "malformed".
+ */
+import Type from "typebox";
+import { Compile } from "typebox/compile";
+import { siftError } from "../errors.ts";
+import { canonicalJson, jsonProblem } from "./canonical-json.ts";
+import { sha256Hex } from "./hash.ts";
+import { isValidName } from "./names.ts";
+import { ARTIFACT_FORMAT_VERSION, type ArtifactDraft, type FileEntry, type Manifest } from "./types.ts";
+
+export const MANIFEST_FILE = "manifest.json";
+
+const SHA256 = "^[0-9a-f]{64}$";
+const Metrics = Type.Record(Type.String(), Type.Number());
+
+const ManifestSchema = Type.Object({
+  formatVersion: Type.Integer({ minimum: 1 }),
+  name: Type.String({ minLength: 1 }),
+  version: Type.Integer({ minimum: 1 }),
+  createdAt: Type.String({ minLength: 1 }),
+  labels: Type.Object({ positive: Type.String(), negative: Type.String() }),
+  threshold: Type.Number({ minimum: 0, maximum: 1 }),
+  classifier: Type.Unknown(),
+  metrics: Type.Object({ validation: Metrics, test: Metrics }),
+  dataFingerprint: Type.String(),
+  trainingConfig: Type.Unknown(),
+  codeVersion: Type.Union([Type.String(), Type.Null()]),
+  reference: Type.Unknown(),
+  runId: Type.Union([Type.String(), Type.Null()]),
+  files: Type.Record(
+    Type.String(),
+    Type.Object({ sha256: Type.String({ pattern: SHA256 }), bytes: Type.Integer({ minimum: 0 }) }),
+  ),
+});
+const checkManifest = Compile(ManifestSchema);
+
+/** The fields `unknown` in Manifest must still be present in JSON; a missing one is stored as null. */
+const OPAQUE_FIELDS = ["classifier", "trainingConfig", "reference"] as const;
+
+/**
+ * Artifact member paths: '/'-separated segments from the name alphabet, no "." or ".." segment,
+ * not the manifest itself. They are joined to the artifact directory, so this is a safety check.
+ */
+export function filePathProblem(path: string): string | null {
+  if (path === MANIFEST_FILE) return `${MANIFEST_FILE} is reserved for the manifest`;
+  if (path.length === 0 || path.length > 200) return `file name ${JSON.stringify(path)} is empty or too long`;
+  const segments = path.split("/");
+  const bad = segments.find((s) => !/^[A-Za-z0-9._-]+$/.test(s) || s === "." || s === "..");
+  return bad === undefined ? null : `file name ${JSON.stringify(path)} is not a safe relative path`;
+}
+
+/** The manifest a draft becomes as version `version` of `name`. Throws ARTIFACT_INVALID for a bad draft. */
+export function buildManifest(name: string, version: number, draft: ArtifactDraft): Manifest {
+  const at = `${name}@${version} (draft)`;
+  const files: Record<string, FileEntry> = {};
+  for (const path of Object.keys(draft.files).sort()) {
+    const problem = filePathProblem(path);
+    const bytes = draft.files[path];
+    if (problem !== null) throw siftError("ARTIFACT_INVALID", at, problem);
+    if (!(bytes instanceof Uint8Array)) throw siftError("ARTIFACT_INVALID", at, `file ${path} is not bytes`);
+    files[path] = { sha256: sha256Hex(bytes), bytes: bytes.byteLength };
+  }
+  const opaque = Object.fromEntries(OPAQUE_FIELDS.map((key) => [key, draft.manifest[key] ?? null]));
+  const manifest = {
+    ...draft.manifest,
+    ...opaque,
+    formatVersion: ARTIFACT_FORMAT_VERSION,
+    name,
+    version,
+    files,
+  };
+  const problem = jsonProblem(manifest, "manifest");
+  if (problem !== null) throw siftError("ARTIFACT_INVALID", at, problem);
+  return parseManifestValue(JSON.parse(canonicalJson(manifest)), at);
+}
+
+export function serializeManifest(manifest: Manifest): Uint8Array {
+  return Buffer.from(canonicalJson(manifest), "utf8");
+}
+
+/** Parses manifest.json bytes read from `at` (a path, for messages). */
+export function parseManifest(bytes: Uint8Array, at: string): Manifest {
+  let value: unknown;
+  try {
+    value = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
+  } catch (error) {
+    throw siftError("ARTIFACT_INVALID", at, `${MANIFEST_FILE} is not JSON (${(error as Error).message})`);
+  }
+  return parseManifestValue(value, at);
+}
+
+function parseManifestValue(value: unknown, at: string): Manifest {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw siftError("ARTIFACT_INVALID", at, `${MANIFEST_FILE} is not a JSON object`);
+  }
+  const format = (value as { formatVersion?: unknown }).formatVersion;
+  if (typeof format === "number" && Number.isInteger(format) && format > ARTIFACT_FORMAT_VERSION) {
+    throw siftError("ARTIFACT_FUTURE_FORMAT", at, format, ARTIFACT_FORMAT_VERSION);
+  }
+  if (!checkManifest.Check(value)) {
+    const first = [...checkManifest.Errors(value)][0];
+    const where = first?.instancePath === "" ? "" : ` at ${first?.instancePath}`;
+    throw siftError("ARTIFACT_INVALID", at, `${MANIFEST_FILE}${where} ${first?.message ?? "is malformed"}`);
+  }
+  return checkSemantics(value as Manifest, at);
+}
+
+function checkSemantics(manifest: Manifest, at: string): Manifest {
+  if (!isValidName(manifest.name)) {
+    throw siftError("ARTIFACT_INVALID", at, `model name ${JSON.stringify(manifest.name)} is not valid`);
+  }
+  if (!Number.isFinite(Date.parse(manifest.createdAt))) {
+    throw siftError("ARTIFACT_INVALID", at, `createdAt ${JSON.stringify(manifest.createdAt)} is not a date`);
+  }
+  for (const path of Object.keys(manifest.files)) {
+    const problem = filePathProblem(path);
+    if (problem !== null) throw siftError("ARTIFACT_INVALID", at, problem);
+  }
+  return manifest;
+}
