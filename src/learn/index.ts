@@ -1,5 +1,6 @@
 /** The learning core's public surface: estimators, classifiers, metrics and model selection. */
 
+export { defaultClassifierSpec, fitClassifier, loadClassifier } from "./compose.ts";
 export type { AveragedScores, ClassificationScores, ClassScores, ConfusionMatrix } from "./metrics.ts";
 export {
   accuracy,
@@ -15,4 +16,6 @@ export type { CurveOptions, PrCurve, RocCurve } from "./metrics-curves.ts";
 export { averagePrecision, prCurve, rocAuc, rocCurve } from "./metrics-curves.ts";
 export type { BinaryConfusion, BinaryReport } from "./metrics-report.ts";
 export { binaryReport } from "./metrics-report.ts";
+export type { ThresholdRule } from "./threshold.ts";
+export { chooseThreshold } from "./threshold.ts";
 export type * from "./types.ts";

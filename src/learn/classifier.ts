@@ -1,0 +1,185 @@
+/**
+ * The text classifier sift fits, saves, loads and serves: normaliser → featuriser → a linear
+ * scorer in log-odds space. Every estimator kind (logistic regression, naive Bayes, NB-weighted
+ * LR, ensembles of them) reduces to one weight vector over the featuriser's columns once fitted,
+ * so predicting is one sparse dot product and explanations are exact: score = bias + Σ weight·x.
+ */
+import { siftError } from "../errors.ts";
+import {
+  bytesToF64,
+  type ComponentSpec,
+  createFeaturiser,
+  type Featuriser,
+  f64ToBytes,
+  loadFeaturiser,
+  Normaliser,
+  paramsToJson,
+  RowBuffer,
+  requireFile,
+} from "../text/index.ts";
+import type { BinaryLinear } from "./estimator.ts";
+import { sigmoid } from "./estimator.ts";
+import { createEstimator } from "./estimators.ts";
+import type {
+  ClassifierSpec,
+  Explanation,
+  FeatureContribution,
+  FitOptions,
+  SavedClassifier,
+  Targets,
+  TextClassifier,
+} from "./types.ts";
+
+export const TEXT_LINEAR = "text-linear";
+
+interface Parts {
+  readonly normaliser: ComponentSpec;
+  readonly features: ComponentSpec;
+  readonly estimator: ClassifierSpec;
+}
+
+function partsOf(spec: ClassifierSpec, onMissing: "PARAM_INVALID" | "MODEL_SPEC_INVALID"): Parts {
+  const parts = spec.parts ?? {};
+  const normaliser = parts.normaliser ?? { kind: "normaliser", params: {} };
+  const { features, estimator } = parts;
+  if (features === undefined || estimator === undefined) {
+    const missing = features === undefined ? "features" : "estimator";
+    if (onMissing === "MODEL_SPEC_INVALID") throw siftError(onMissing, `${spec.kind} has no part ${missing}`);
+    throw siftError(
+      "PARAM_INVALID",
+      "parts",
+      spec.kind,
+      JSON.stringify(Object.keys(parts)),
+      `needs a ${missing} part`,
+    );
+  }
+  return { normaliser, features, estimator };
+}
+
+class LinearTextClassifier implements TextClassifier {
+  readonly spec: ClassifierSpec;
+  private readonly normaliser: Normaliser;
+  private readonly featuriser: Featuriser;
+  private readonly linear: BinaryLinear;
+  private readonly row = new RowBuffer();
+
+  constructor(spec: ClassifierSpec, normaliser: Normaliser, featuriser: Featuriser, linear: BinaryLinear) {
+    this.spec = spec;
+    this.normaliser = normaliser;
+    this.featuriser = featuriser;
+    this.linear = linear;
+  }
+
+  /** Fills the row buffer with the features of `text`. */
+  private featurise(text: string): RowBuffer {
+    const row = this.row;
+    row.clear();
+    this.featuriser.addRow(this.normaliser.normalise(typeof text === "string" ? text : ""), row, 0);
+    return row;
+  }
+
+  private score(text: string): number {
+    const row = this.featurise(text);
+    const { coef, intercept } = this.linear;
+    const { indices, values } = row;
+    let z = intercept;
+    for (let k = 0; k < row.length; k++) z += (values[k] as number) * (coef[indices[k] as number] as number);
+    return z;
+  }
+
+  predictProba(texts: readonly string[]): Float64Array {
+    const out = new Float64Array(texts.length);
+    for (let i = 0; i < texts.length; i++) out[i] = sigmoid(this.score(texts[i] as string));
+    return out;
+  }
+
+  /** Log-odds per text (the scores thresholds and AUC are computed on, without sigmoid rounding). */
+  decisionFunction(texts: readonly string[]): Float64Array {
+    const out = new Float64Array(texts.length);
+    for (let i = 0; i < texts.length; i++) out[i] = this.score(texts[i] as string);
+    return out;
+  }
+
+  explain(text: string, top = 10): Explanation {
+    const row = this.featurise(text);
+    const { coef, intercept } = this.linear;
+    const features: FeatureContribution[] = [];
+    let score = intercept;
+    for (let k = 0; k < row.length; k++) {
+      const col = row.indices[k] as number;
+      const contribution = (row.values[k] as number) * (coef[col] as number);
+      score += contribution;
+      if (contribution !== 0) features.push({ feature: this.featuriser.featureName(col), contribution });
+    }
+    features.sort(
+      (a, b) =>
+        Math.abs(b.contribution) - Math.abs(a.contribution) ||
+        (a.feature < b.feature ? -1 : a.feature > b.feature ? 1 : 0),
+    );
+    return { score, bias: intercept, features: features.slice(0, Math.max(0, Math.floor(top))) };
+  }
+
+  save(): SavedClassifier {
+    return {
+      spec: this.spec,
+      files: {
+        ...this.featuriser.save("features."),
+        "linear.coef.f64": f64ToBytes(this.linear.coef),
+        "linear.intercept.f64": f64ToBytes(Float64Array.of(this.linear.intercept)),
+      },
+    };
+  }
+}
+
+/** Fits normaliser + featuriser + estimator described by a `text-linear` spec. */
+export function fitTextLinear(
+  spec: ClassifierSpec,
+  texts: readonly string[],
+  y: Targets,
+  options: FitOptions = {},
+): TextClassifier {
+  const parts = partsOf(spec, "PARAM_INVALID");
+  const normaliser = new Normaliser(parts.normaliser.params);
+  const featuriser = createFeaturiser(parts.features);
+  const estimator = createEstimator(parts.estimator);
+  if (texts.length !== y.length) {
+    throw siftError("TRAINING_DATA_INVALID", `${texts.length} texts but ${y.length} targets`);
+  }
+  const progress = options.onProgress ?? (() => {});
+  progress(0, "normalise");
+  const clean = texts.map((t) => normaliser.normalise(typeof t === "string" ? t : ""));
+  progress(0.05, "featurise");
+  featuriser.fit(clean);
+  const X = featuriser.transform(clean);
+  progress(0.3, "fit");
+  estimator.fit(X, y);
+  progress(1, "done");
+  const fittedSpec: ClassifierSpec = {
+    kind: TEXT_LINEAR,
+    params: paramsToJson(spec.params),
+    parts: {
+      normaliser: { kind: "normaliser", params: paramsToJson(normaliser.params) },
+      features: featuriser.spec,
+      estimator: estimator.spec,
+    },
+  };
+  return new LinearTextClassifier(fittedSpec, normaliser, featuriser, estimator.binaryLinear());
+}
+
+export function loadTextLinear(saved: SavedClassifier): TextClassifier {
+  const parts = partsOf(saved.spec, "MODEL_SPEC_INVALID");
+  const normaliser = new Normaliser(parts.normaliser.params);
+  const featuriser = loadFeaturiser(parts.features, saved.files, "features.");
+  const coef = bytesToF64(requireFile(saved.files, "linear.coef.f64"), "linear.coef.f64");
+  const intercept = bytesToF64(requireFile(saved.files, "linear.intercept.f64"), "linear.intercept.f64");
+  if (coef.length !== featuriser.cols || intercept.length !== 1) {
+    throw siftError(
+      "MODEL_SPEC_INVALID",
+      `linear.coef.f64 has ${coef.length} weights for ${featuriser.cols} features`,
+    );
+  }
+  return new LinearTextClassifier(saved.spec, normaliser, featuriser, {
+    coef,
+    intercept: intercept[0] as number,
+  });
+}

@@ -1,0 +1,62 @@
+/**
+ * The composition the rest of sift uses: fit a classifier from a spec, load a saved one, the
+ * default spec, and threshold rules.
+ */
+import { siftError } from "../errors.ts";
+import { fitTextLinear, loadTextLinear, TEXT_LINEAR } from "./classifier.ts";
+import type { ClassifierSpec, FitOptions, SavedClassifier, Targets, TextClassifier } from "./types.ts";
+
+export function fitClassifier(
+  spec: ClassifierSpec,
+  texts: readonly string[],
+  y: Targets,
+  options: FitOptions = {},
+): TextClassifier {
+  switch (spec.kind) {
+    case TEXT_LINEAR:
+      return fitTextLinear(spec, texts, y, options);
+    default:
+      throw siftError(
+        "PARAM_INVALID",
+        "kind",
+        "classifier",
+        JSON.stringify(spec.kind),
+        `must be "${TEXT_LINEAR}"`,
+      );
+  }
+}
+
+export function loadClassifier(saved: SavedClassifier): TextClassifier {
+  switch (saved.spec.kind) {
+    case TEXT_LINEAR:
+      return loadTextLinear(saved);
+    default:
+      throw siftError("MODEL_SPEC_INVALID", `unknown classifier kind ${JSON.stringify(saved.spec.kind)}`);
+  }
+}
+
+/** sift's default: word 1–2-gram + char_wb 2–5-gram TF-IDF, logistic regression. */
+export function defaultClassifierSpec(): ClassifierSpec {
+  return {
+    kind: TEXT_LINEAR,
+    params: {},
+    parts: {
+      normaliser: { kind: "normaliser", params: {} },
+      features: {
+        kind: "union",
+        params: {},
+        parts: {
+          word: {
+            kind: "tfidf",
+            params: { analyzer: "word", ngramRange: [1, 2], minDf: 2, sublinearTf: true },
+          },
+          char: {
+            kind: "tfidf",
+            params: { analyzer: "char_wb", ngramRange: [2, 5], minDf: 2, sublinearTf: true },
+          },
+        },
+      },
+      estimator: { kind: "logistic", params: { C: 1, classWeight: "balanced" } },
+    },
+  };
+}

@@ -1,0 +1,212 @@
+/**
+ * Featurisers by spec: `{kind: "tfidf" | "hashing", params}` or a `union` of named parts whose
+ * columns are laid side by side (scikit-learn's FeatureUnion / sparse.hstack). Every featuriser
+ * takes normalised text, is deterministic, and saves to files that rebuild it exactly.
+ */
+import { siftError } from "../errors.ts";
+import { HashingVectorizer } from "./hashing.ts";
+import { type Csr, CsrBuilder, RowBuffer } from "./sparse.ts";
+import { TfidfVectorizer } from "./tfidf.ts";
+
+/** Structurally the same as learn's ClassifierSpec (text cannot import learn). */
+export interface ComponentSpec {
+  readonly kind: string;
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly parts?: Readonly<Record<string, ComponentSpec>>;
+}
+
+export interface Featuriser {
+  readonly spec: ComponentSpec;
+  readonly cols: number;
+  /** Learns vocabularies; returns the same featuriser, now fitted. */
+  fit(texts: readonly string[]): Featuriser;
+  addRow(text: string, row: RowBuffer, offset: number): void;
+  transform(texts: readonly string[]): Csr;
+  /** Readable name with a namespace prefix, e.g. `w:fire`, `c: fir`, `h:1234`. */
+  featureName(col: number): string;
+  save(prefix: string): Record<string, Uint8Array>;
+}
+
+type Vectorizer = TfidfVectorizer | HashingVectorizer;
+
+/** A single vectoriser with a namespace for its feature names. */
+class Leaf implements Featuriser {
+  readonly spec: ComponentSpec;
+  readonly inner: Vectorizer;
+  private readonly namespace: string;
+
+  constructor(spec: ComponentSpec, inner: Vectorizer) {
+    this.inner = inner;
+    this.spec = { kind: spec.kind, params: { ...inner.params } };
+    const analyzer = inner.params.analyzer === "char_wb" ? "c" : "w";
+    this.namespace = spec.kind === "hashing" ? `h${analyzer}` : analyzer;
+  }
+
+  get cols(): number {
+    return this.inner.cols;
+  }
+
+  fit(texts: readonly string[]): Featuriser {
+    this.inner.fit(texts);
+    return this;
+  }
+
+  addRow(text: string, row: RowBuffer, offset: number): void {
+    this.inner.addRow(text, row, offset);
+  }
+
+  transform(texts: readonly string[]): Csr {
+    return this.inner.transform(texts);
+  }
+
+  featureName(col: number): string {
+    return `${this.namespace}:${this.inner.featureName(col)}`;
+  }
+
+  save(prefix: string): Record<string, Uint8Array> {
+    return this.inner.save(prefix);
+  }
+}
+
+export class FeatureUnion implements Featuriser {
+  readonly spec: ComponentSpec;
+  private readonly names: readonly string[];
+  private readonly members: readonly Featuriser[];
+  private offsets: Int32Array | null = null;
+
+  constructor(names: readonly string[], members: readonly Featuriser[]) {
+    this.names = names;
+    this.members = members;
+    const parts: Record<string, ComponentSpec> = {};
+    names.forEach((name, i) => {
+      parts[name] = (members[i] as Featuriser).spec;
+    });
+    this.spec = { kind: "union", params: {}, parts };
+  }
+
+  private layout(): Int32Array {
+    if (this.offsets === null) {
+      const offsets = new Int32Array(this.members.length + 1);
+      this.members.forEach((m, i) => {
+        offsets[i + 1] = (offsets[i] as number) + m.cols;
+      });
+      this.offsets = offsets;
+    }
+    return this.offsets;
+  }
+
+  get cols(): number {
+    const offsets = this.layout();
+    return offsets[offsets.length - 1] as number;
+  }
+
+  fit(texts: readonly string[]): Featuriser {
+    for (const m of this.members) m.fit(texts);
+    this.offsets = null;
+    this.layout();
+    return this;
+  }
+
+  addRow(text: string, row: RowBuffer, offset: number): void {
+    const offsets = this.layout();
+    for (let i = 0; i < this.members.length; i++) {
+      (this.members[i] as Featuriser).addRow(text, row, offset + (offsets[i] as number));
+    }
+  }
+
+  transform(texts: readonly string[]): Csr {
+    const row = new RowBuffer();
+    const builder = new CsrBuilder();
+    for (const text of texts) {
+      row.clear();
+      this.addRow(text, row, 0);
+      builder.addRow(row);
+    }
+    return builder.build(this.cols);
+  }
+
+  featureName(col: number): string {
+    const offsets = this.layout();
+    for (let i = 0; i < this.members.length; i++) {
+      if (col < (offsets[i + 1] as number)) {
+        return (this.members[i] as Featuriser).featureName(col - (offsets[i] as number));
+      }
+    }
+    return `?${col}`;
+  }
+
+  save(prefix: string): Record<string, Uint8Array> {
+    const files: Record<string, Uint8Array> = {};
+    this.names.forEach((name, i) => {
+      Object.assign(files, (this.members[i] as Featuriser).save(`${prefix}${name}.`));
+    });
+    return files;
+  }
+}
+
+function partsOf(spec: ComponentSpec): [string, ComponentSpec][] {
+  const entries = Object.entries(spec.parts ?? {});
+  if (entries.length === 0)
+    throw siftError("PARAM_INVALID", "parts", "union", "{}", "a union needs at least one part");
+  for (const [name] of entries) {
+    if (!/^[A-Za-z0-9_-]{1,40}$/.test(name)) {
+      throw siftError(
+        "PARAM_INVALID",
+        "parts",
+        "union",
+        JSON.stringify(name),
+        "part names are 1-40 letters, digits, _ or -",
+      );
+    }
+  }
+  return entries;
+}
+
+/** A new, unfitted featuriser from its spec (parameters validated now, not at fit). */
+export function createFeaturiser(spec: ComponentSpec): Featuriser {
+  switch (spec.kind) {
+    case "tfidf":
+      return new Leaf(spec, new TfidfVectorizer(spec.params));
+    case "hashing":
+      return new Leaf(spec, new HashingVectorizer(spec.params));
+    case "union": {
+      const entries = partsOf(spec);
+      return new FeatureUnion(
+        entries.map(([name]) => name),
+        entries.map(([, part]) => createFeaturiser(part)),
+      );
+    }
+    default:
+      throw siftError(
+        "PARAM_INVALID",
+        "kind",
+        "featuriser",
+        JSON.stringify(spec.kind),
+        'must be "tfidf", "hashing" or "union"',
+      );
+  }
+}
+
+/** Rebuilds a fitted featuriser from its spec and saved files (files named under `prefix`). */
+export function loadFeaturiser(
+  spec: ComponentSpec,
+  files: Readonly<Record<string, Uint8Array>>,
+  prefix: string,
+): Featuriser {
+  switch (spec.kind) {
+    case "tfidf":
+      return new Leaf(spec, TfidfVectorizer.load(spec.params, files, prefix));
+    case "hashing":
+      return new Leaf(spec, new HashingVectorizer(spec.params));
+    case "union": {
+      const entries = partsOf(spec);
+      const union = new FeatureUnion(
+        entries.map(([name]) => name),
+        entries.map(([name, part]) => loadFeaturiser(part, files, `${prefix}${name}.`)),
+      );
+      return union;
+    }
+    default:
+      throw siftError("MODEL_SPEC_INVALID", `unknown featuriser kind ${JSON.stringify(spec.kind)}`);
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * Sparse rows in typed arrays: a reusable one-row buffer for the predict path, and a builder of
+ * compressed sparse rows (the `CsrMatrix` shape learn's estimators take).
+ */
+
+/** Column-compatible with learn's CsrMatrix (text must not import learn). */
+export interface Csr {
+  readonly rows: number;
+  readonly cols: number;
+  readonly indptr: Int32Array;
+  readonly indices: Int32Array;
+  readonly values: Float32Array;
+}
+
+export class RowBuffer {
+  indices = new Int32Array(512);
+  values = new Float32Array(512);
+  length = 0;
+
+  clear(): void {
+    this.length = 0;
+  }
+
+  push(index: number, value: number): void {
+    if (this.length === this.indices.length) {
+      const ni = new Int32Array(this.length * 2);
+      const nv = new Float32Array(this.length * 2);
+      ni.set(this.indices);
+      nv.set(this.values);
+      this.indices = ni;
+      this.values = nv;
+    }
+    this.indices[this.length] = index;
+    this.values[this.length] = value;
+    this.length++;
+  }
+}
+
+/** Scales row entries [start, row.length) to unit l2 or l1 norm; a zero block stays zero. */
+export function normaliseBlock(row: RowBuffer, start: number, norm: "l2" | "l1" | "none"): void {
+  if (norm === "none") return;
+  const values = row.values;
+  let sum = 0;
+  for (let k = start; k < row.length; k++) {
+    const v = values[k] as number;
+    sum += norm === "l1" ? Math.abs(v) : v * v;
+  }
+  if (sum === 0) return;
+  const scale = 1 / (norm === "l2" ? Math.sqrt(sum) : sum);
+  for (let k = start; k < row.length; k++) values[k] = (values[k] as number) * scale;
+}
+
+export class CsrBuilder {
+  private indptr: number[] = [0];
+  private indices = new Int32Array(1024);
+  private values = new Float32Array(1024);
+  private nnz = 0;
+
+  addRow(row: RowBuffer): void {
+    const need = this.nnz + row.length;
+    if (need > this.indices.length) {
+      let cap = this.indices.length;
+      while (cap < need) cap *= 2;
+      const ni = new Int32Array(cap);
+      const nv = new Float32Array(cap);
+      ni.set(this.indices.subarray(0, this.nnz));
+      nv.set(this.values.subarray(0, this.nnz));
+      this.indices = ni;
+      this.values = nv;
+    }
+    this.indices.set(row.indices.subarray(0, row.length), this.nnz);
+    this.values.set(row.values.subarray(0, row.length), this.nnz);
+    this.nnz = need;
+    this.indptr.push(need);
+  }
+
+  build(cols: number): Csr {
+    return {
+      rows: this.indptr.length - 1,
+      cols,
+      indptr: Int32Array.from(this.indptr),
+      indices: this.indices.slice(0, this.nnz),
+      values: this.values.slice(0, this.nnz),
+    };
+  }
+}

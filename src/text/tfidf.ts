@@ -1,0 +1,257 @@
+/**
+ * TF-IDF vectoriser over a learnt vocabulary (scikit-learn's TfidfVectorizer semantics):
+ * idf = ln((1 + n) / (1 + df)) + 1 when smoothed, ln(n / df) + 1 otherwise; sublinear tf =
+ * 1 + ln(tf); rows scaled to unit l2 (or l1) norm. Vocabulary pruned by min_df (documents),
+ * max_df (fraction of documents) and max_features (highest corpus counts), then sorted, so
+ * column order depends on the data only.
+ *
+ * Input text is expected normalised already (see Normaliser): the classifier normalises once and
+ * hands the same string to every featuriser of a union.
+ */
+import { siftError } from "../errors.ts";
+import {
+  type Analyzer,
+  CharWbAnalyzer,
+  DEFAULT_TOKEN_PATTERN,
+  tokenPatternProblem,
+  WordAnalyzer,
+} from "./analyzers.ts";
+import { bytesToF64, bytesToJson, f64ToBytes, jsonToBytes, requireFile } from "./bytes.ts";
+import { KeyBuffer, KeyTable, termKey } from "./keys.ts";
+import { type ParamsOf, validateParams } from "./params.ts";
+import { type Csr, CsrBuilder, normaliseBlock, RowBuffer } from "./sparse.ts";
+
+export const tfidfSchema = {
+  analyzer: { type: "enum", values: ["word", "char_wb"], default: "word" },
+  ngramRange: { type: "range", default: [1, 1], min: 1, max: 8 },
+  tokenPattern: { type: "string", default: DEFAULT_TOKEN_PATTERN, check: tokenPatternProblem },
+  minDf: { type: "number", default: 1, min: 1, integer: true },
+  maxDf: { type: "number", default: 1, min: 0, exclusiveMin: true, max: 1 },
+  /** Keep only this many terms, by corpus count; 0 keeps all. */
+  maxFeatures: { type: "number", default: 0, min: 0, integer: true },
+  binary: { type: "boolean", default: false },
+  sublinearTf: { type: "boolean", default: false },
+  useIdf: { type: "boolean", default: true },
+  smoothIdf: { type: "boolean", default: true },
+  norm: { type: "enum", values: ["l2", "l1", "none"], default: "l2" },
+} as const;
+
+export type TfidfParams = ParamsOf<typeof tfidfSchema>;
+
+export function makeAnalyzer(p: {
+  readonly analyzer: string;
+  readonly ngramRange: readonly [number, number];
+  readonly tokenPattern: string;
+}): Analyzer {
+  const [lo, hi] = p.ngramRange;
+  return p.analyzer === "char_wb" ? new CharWbAnalyzer(lo, hi) : new WordAnalyzer(p.tokenPattern, lo, hi);
+}
+
+interface Fitted {
+  readonly terms: readonly string[];
+  readonly idf: Float64Array;
+  readonly table: KeyTable;
+  /** Per-column scratch counts for one row; always all-zero between calls. */
+  readonly counts: Int32Array;
+}
+
+/** Raw vocabulary statistics gathered in one pass over the corpus. */
+interface Counted {
+  readonly terms: string[];
+  readonly df: number[];
+  readonly total: number[];
+}
+
+export class TfidfVectorizer {
+  readonly params: TfidfParams;
+  private readonly analyzer: Analyzer;
+  private readonly keyBuffer = new KeyBuffer();
+  private readonly touched: number[] = [];
+  private fitted: Fitted | null = null;
+
+  constructor(params: Readonly<Record<string, unknown>> = {}) {
+    this.params = validateParams("TfidfVectorizer", tfidfSchema, params);
+    this.analyzer = makeAnalyzer(this.params);
+  }
+
+  get cols(): number {
+    return this.state("cols").terms.length;
+  }
+
+  /** The learnt terms, in column order. */
+  get vocabulary(): readonly string[] {
+    return this.state("vocabulary").terms;
+  }
+
+  private state(what: string): Fitted {
+    if (this.fitted === null) throw siftError("MODEL_NOT_FITTED", "TfidfVectorizer", what);
+    return this.fitted;
+  }
+
+  private count(texts: readonly string[]): Counted {
+    const table = new KeyTable(1 << 16);
+    const terms: string[] = [];
+    const df: number[] = [];
+    const total: number[] = [];
+    const lastDoc: number[] = [];
+    const keys = this.keyBuffer;
+    for (let d = 0; d < texts.length; d++) {
+      const text = texts[d] as string;
+      keys.length = 0;
+      this.analyzer.keys(text, keys);
+      let names: string[] | null = null;
+      for (let j = 0; j < keys.length; j++) {
+        const a = keys.a[j] as number;
+        const b = keys.b[j] as number;
+        let id = table.get(a, b);
+        if (id < 0) {
+          names ??= this.analyzer.terms(text);
+          id = terms.length;
+          table.insert(a, b, id);
+          terms.push(names[j] as string);
+          df.push(0);
+          total.push(0);
+          lastDoc.push(-1);
+        }
+        total[id] = (total[id] as number) + 1;
+        if (lastDoc[id] !== d) {
+          lastDoc[id] = d;
+          df[id] = (df[id] as number) + 1;
+        }
+      }
+    }
+    return { terms, df, total };
+  }
+
+  private keptTerms(counted: Counted, docs: number): number[] {
+    const { minDf, maxDf, maxFeatures } = this.params;
+    const maxDocs = maxDf * docs;
+    let kept: number[] = [];
+    for (let id = 0; id < counted.terms.length; id++) {
+      const df = counted.df[id] as number;
+      if (df >= minDf && df <= maxDocs) kept.push(id);
+    }
+    if (maxFeatures > 0 && kept.length > maxFeatures) {
+      // Highest corpus count first; ties broken by the term so the result never depends on order.
+      kept.sort(
+        (x, y) => (counted.total[y] as number) - (counted.total[x] as number) || compare(counted.terms, x, y),
+      );
+      kept = kept.slice(0, maxFeatures);
+    }
+    return kept.sort((x, y) => compare(counted.terms, x, y));
+  }
+
+  fit(texts: readonly string[]): this {
+    const counted = this.count(texts);
+    const kept = this.keptTerms(counted, texts.length);
+    if (kept.length === 0) {
+      throw siftError(
+        "VOCABULARY_EMPTY",
+        `TfidfVectorizer(${this.params.analyzer})`,
+        texts.length,
+        this.params.minDf,
+      );
+    }
+    const terms = kept.map((id) => counted.terms[id] as string);
+    const idf = new Float64Array(kept.length);
+    const n = texts.length;
+    const smooth = this.params.smoothIdf ? 1 : 0;
+    for (let i = 0; i < kept.length; i++) {
+      const df = counted.df[kept[i] as number] as number;
+      idf[i] = this.params.useIdf ? Math.log((n + smooth) / (df + smooth)) + 1 : 1;
+    }
+    this.fitted = buildFitted(terms, idf);
+    return this;
+  }
+
+  /** Counts the known terms of `text` into `counts`; `touched` lists the columns seen. */
+  private countTerms(text: string, fitted: Fitted): void {
+    const { table, counts } = fitted;
+    const keys = this.keyBuffer;
+    const touched = this.touched;
+    keys.length = 0;
+    touched.length = 0;
+    this.analyzer.keys(text, keys);
+    for (let j = 0; j < keys.length; j++) {
+      const col = table.get(keys.a[j] as number, keys.b[j] as number);
+      if (col < 0) continue;
+      if (counts[col] === 0) touched.push(col);
+      counts[col] = (counts[col] as number) + 1;
+    }
+  }
+
+  /** Appends the row of one normalised text to `row`, with columns shifted by `offset`. */
+  addRow(text: string, row: RowBuffer, offset: number): void {
+    const fitted = this.state("transform");
+    this.countTerms(text, fitted);
+    const { idf, counts } = fitted;
+    const { binary, sublinearTf } = this.params;
+    const start = row.length;
+    for (const col of this.touched) {
+      const c = counts[col] as number;
+      counts[col] = 0;
+      const tf = binary ? 1 : sublinearTf ? 1 + Math.log(c) : c;
+      row.push(col + offset, tf * (idf[col] as number));
+    }
+    normaliseBlock(row, start, this.params.norm);
+  }
+
+  transform(texts: readonly string[]): Csr {
+    const cols = this.cols;
+    const row = new RowBuffer();
+    const builder = new CsrBuilder();
+    for (const text of texts) {
+      row.clear();
+      this.addRow(text, row, 0);
+      builder.addRow(row);
+    }
+    return builder.build(cols);
+  }
+
+  fitTransform(texts: readonly string[]): Csr {
+    return this.fit(texts).transform(texts);
+  }
+
+  featureName(col: number): string {
+    const term = this.state("featureName").terms[col];
+    return term === undefined ? `?${col}` : term;
+  }
+
+  /** Files under `prefix`: the vocabulary (JSON list of terms) and idf (float64 LE). */
+  save(prefix: string): Record<string, Uint8Array> {
+    const { terms, idf } = this.state("save");
+    return { [`${prefix}vocabulary.json`]: jsonToBytes(terms), [`${prefix}idf.f64`]: f64ToBytes(idf) };
+  }
+
+  static load(
+    params: Readonly<Record<string, unknown>>,
+    files: Readonly<Record<string, Uint8Array>>,
+    prefix: string,
+  ): TfidfVectorizer {
+    const vectorizer = new TfidfVectorizer(params);
+    const terms = bytesToJson(requireFile(files, `${prefix}vocabulary.json`), `${prefix}vocabulary.json`);
+    const idf = bytesToF64(requireFile(files, `${prefix}idf.f64`), `${prefix}idf.f64`);
+    if (!Array.isArray(terms) || terms.length !== idf.length || !terms.every((t) => typeof t === "string")) {
+      throw siftError("MODEL_SPEC_INVALID", `${prefix}vocabulary.json does not match ${prefix}idf.f64`);
+    }
+    vectorizer.fitted = buildFitted(terms as string[], idf);
+    return vectorizer;
+  }
+}
+
+function compare(terms: readonly string[], x: number, y: number): number {
+  const a = terms[x] as string;
+  const b = terms[y] as string;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function buildFitted(terms: readonly string[], idf: Float64Array): Fitted {
+  const table = new KeyTable(terms.length);
+  for (let i = 0; i < terms.length; i++) {
+    const [a, b] = termKey(terms[i] as string);
+    if (table.get(a, b) >= 0)
+      throw siftError("MODEL_SPEC_INVALID", `the vocabulary repeats ${JSON.stringify(terms[i])}`);
+    table.insert(a, b, i);
+  }
+  return { terms, idf, table, counts: new Int32Array(terms.length) };
+}
