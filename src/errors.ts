@@ -96,6 +96,12 @@ export const errorCatalogue = {
   PARAM_INVALID: spec(400, 2, "Parameter %s of %s is %s: %s."),
   MODEL_NOT_FITTED: spec(500, 5, "%s is not fitted. Call fit before %s."),
   MODEL_SPEC_INVALID: spec(400, 5, "The model spec is invalid: %s. The artifact may come from a newer sift."),
+  VOCABULARY_EMPTY: spec(
+    400,
+    4,
+    "%s found no term in %s training texts kept by minDf=%s. Lower minDf or check that the texts are not empty.",
+  ),
+  TRAINING_DATA_INVALID: spec(400, 4, "The training data is not usable: %s."),
   METRIC_INPUT_INVALID: spec(
     400,
     4,
