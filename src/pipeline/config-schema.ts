@@ -40,6 +40,40 @@ const MetricName = Type.Union([
   Type.Literal("positive_rate"),
 ]);
 
+const Entity = Type.Union([Type.Literal("keep"), Type.Literal("token"), Type.Literal("strip")]);
+const Sigil = Type.Union([
+  Type.Literal("keep"),
+  Type.Literal("token"),
+  Type.Literal("strip"),
+  Type.Literal("word"),
+]);
+const CanonicalLabel = Type.Union([
+  Type.Literal("Relevant"),
+  Type.Literal("Not Relevant"),
+  Type.Literal("Can't Decide"),
+]);
+
+const CleaningSection = Type.Object(
+  {
+    nfkc: Type.Optional(Type.Boolean()),
+    repairMojibake: Type.Optional(Type.Boolean()),
+    removeReplacementChar: Type.Optional(Type.Boolean()),
+    decodeHtmlEntities: Type.Optional(Type.Boolean()),
+    urls: Type.Optional(Entity),
+    mentions: Type.Optional(Sigil),
+    hashtags: Type.Optional(Sigil),
+    collapseWhitespace: Type.Optional(Type.Boolean()),
+    normaliseLabels: Type.Optional(Type.Boolean()),
+    dedupe: Type.Optional(Type.Boolean()),
+    conflicts: Type.Optional(Type.Union([Type.Literal("majority"), Type.Literal("drop")])),
+    cantDecide: Type.Optional(
+      Type.Union([Type.Literal("exclude"), Type.Literal("not-relevant"), Type.Literal("keep")]),
+    ),
+    labelMap: Type.Optional(Type.Record(Type.String(), CanonicalLabel)),
+  },
+  { additionalProperties: false },
+);
+
 const DataSection = Type.Object(
   {
     /** Data package, SQLite file, CSV or JSONL; null = the bundled sample package. */
@@ -48,8 +82,8 @@ const DataSection = Type.Object(
     textColumn: Type.String({ minLength: 1 }),
     labelColumn: Type.String({ minLength: 1 }),
     classLabelColumn: Type.String({ minLength: 1 }),
-    /** Passed to the data module's cleaning as is; it names its own keys. */
-    cleaning: Type.Record(Type.String(), Type.Unknown()),
+    /** The data module's CleaningConfig; keys left out keep the data module's defaults. */
+    cleaning: CleaningSection,
   },
   { additionalProperties: false },
 );
@@ -90,13 +124,8 @@ const ModelSection = Type.Object(
 const ThresholdSection = Type.Object(
   {
     /** How the decision threshold is chosen on the validation split. */
-    rule: Type.Union([
-      Type.Literal("max-f1"),
-      Type.Literal("fixed"),
-      Type.Literal("min-precision"),
-      Type.Literal("min-recall"),
-    ]),
-    /** The fixed threshold, or the precision / recall to reach; ignored by max-f1. */
+    rule: Type.Union([Type.Literal("max-f1"), Type.Literal("precision-at-least"), Type.Literal("fixed")]),
+    /** The fixed threshold, or the precision to reach; ignored by max-f1. */
     value: Probability,
   },
   { additionalProperties: false },
@@ -138,7 +167,8 @@ const ReportSection = Type.Object(
 export const PipelineConfigSchema = Type.Object(
   {
     seed: Seed,
-    store: Type.String({ minLength: 1 }),
+    /** Store root; null = $SIFT_STORE, else ./.sift (what every `sift models` command uses). */
+    store: Type.Union([Type.String({ minLength: 1 }), Type.Null()]),
     data: DataSection,
     split: SplitSection,
     model: ModelSection,

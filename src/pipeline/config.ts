@@ -19,7 +19,7 @@ export const CONFIG_FILE_NAME = "sift.config.yaml";
 export function defaultConfig(): PipelineConfig {
   return {
     seed: 42,
-    store: ".sift",
+    store: null,
     data: {
       source: null,
       table: "data",
@@ -141,5 +141,5 @@ function deepMerge(base: unknown, over: unknown): unknown {
 
 /** Free-form maps (parameter grids, cleaning options) are replaced whole rather than merged. */
 function isRecordSection(key: string): boolean {
-  return key === "search" || key === "params";
+  return key === "search" || key === "params" || key === "labelMap";
 }
