@@ -6,6 +6,7 @@
 import { Command, CommanderError } from "commander";
 import { isSiftError } from "../errors.ts";
 import { registerDataCommands } from "./data.ts";
+import { registerTrainCommands } from "./train.ts";
 
 const program = new Command("sift")
   .description("From labelled sentences to a production text-classification service.")
@@ -13,6 +14,7 @@ const program = new Command("sift")
   .exitOverride();
 
 registerDataCommands(program);
+registerTrainCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -30,7 +30,7 @@ export interface LineChartOptions {
   readonly height?: number;
 }
 
-const MARGIN = { top: 34, right: 16, bottom: 44, left: 52 };
+const MARGIN = { top: 46, right: 16, bottom: 44, left: 52 };
 
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -98,24 +98,26 @@ function axes(x: Scale, y: Scale, width: number, height: number, options: LineCh
 }
 
 function marker(px: number, y: Scale, label: string): string {
+  // Past the middle the label goes on the left of the line, so it stays inside the chart.
+  const right = px < 220;
   return (
     `<line x1="${fmt(px)}" x2="${fmt(px)}" y1="${fmt(y(0))}" y2="${fmt(y(1))}" class="marker"/>` +
-    `<text x="${fmt(px + 4)}" y="${fmt(y(1) + 12)}" class="marker-label">${escapeHtml(label)}</text>`
+    `<text x="${fmt(right ? px + 4 : px - 4)}" y="${fmt(y(0) - 6)}" text-anchor="${right ? "start" : "end"}" class="marker-label">${escapeHtml(label)}</text>`
   );
 }
 
-function legend(series: readonly Series[], width: number): string {
-  const named = series.filter((s) => s.name !== "");
-  return named
-    .map((s, i) => {
-      const top = MARGIN.top + 8 + i * 15;
-      const left = width - MARGIN.right - 118;
-      return (
-        `<rect x="${left}" y="${top - 8}" width="12" height="3" fill="${s.color}"/>` +
-        `<text x="${left + 16}" y="${top - 3}" class="legend">${escapeHtml(s.name)}</text>`
-      );
-    })
-    .join("");
+/** One row of legend items between the title and the plot, so it never covers a curve. */
+function legend(series: readonly Series[], _width: number): string {
+  let left = MARGIN.left;
+  const out: string[] = [];
+  for (const s of series.filter((item) => item.name !== "")) {
+    out.push(
+      `<rect x="${left}" y="30" width="12" height="3" fill="${s.color}"/>` +
+        `<text x="${left + 16}" y="35" class="legend">${escapeHtml(s.name)}</text>`,
+    );
+    left += 28 + s.name.length * 6.5;
+  }
+  return out.join("");
 }
 
 /** Horizontal bars for feature weights; positive and negative share one scale. */

@@ -26,7 +26,8 @@ svg .grid { stroke: #f3f4f6; }
 svg .frame { fill: none; stroke: #d1d5db; }
 svg .marker { stroke: #111827; stroke-width: 1.5; stroke-dasharray: 3 3; }
 svg .marker-label { font-size: 11px; fill: #111827; }
-table.confusion { width: auto; }
+table.confusion, table.narrow { width: auto; }
+table.narrow td, table.narrow th { min-width: 110px; }
 table.confusion td.cm { width: 140px; height: 56px; text-align: center; font-size: 18px; font-weight: 600; }
 table.confusion td.cm small { display: block; font-size: 11px; font-weight: 400; color: #4b5563; }
 td.cm.good { background: color-mix(in srgb, #22c55e calc(var(--share) * 140%), #fff); }

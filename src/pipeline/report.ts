@@ -135,7 +135,7 @@ function metricsTable(metrics: RunMetrics): string {
         `<tr><td>${escapeHtml(n)}</td><td class="num">${num(metrics.validation[n] ?? null)}</td><td class="num">${num(metrics.test[n] ?? null)}</td></tr>`,
     )
     .join("");
-  return `<table><thead><tr><th>Metric</th><th>Validation</th><th>Test</th></tr></thead><tbody>${rows}</tbody></table>`;
+  return `<table class="narrow"><thead><tr><th>Metric</th><th>Validation</th><th>Test</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
 function charts(d: ReportData): string {

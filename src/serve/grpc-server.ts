@@ -1,0 +1,103 @@
+/**
+ * The gRPC server: sift.v1.Predictor and inference.GRPCInferenceService on one port. Each handler
+ * is a plain function request → response; `unary` adds error mapping, metrics and logs.
+ */
+import { performance } from "node:perf_hooks";
+import {
+  type handleUnaryCall,
+  Server,
+  ServerCredentials,
+  status,
+  type UntypedServiceImplementation,
+} from "@grpc/grpc-js";
+import type { FastifyBaseLogger } from "fastify";
+import { isSiftError } from "../errors.ts";
+import { toGrpcError } from "./grpc-errors.ts";
+import { SIFT_SERVICE, serviceDefinition, V2_SERVICE } from "./grpc-protos.ts";
+import { siftGrpcHandlers } from "./grpc-sift.ts";
+import { v2GrpcHandlers } from "./grpc-v2.ts";
+import type { ServeMetrics } from "./metrics.ts";
+import type { ModelManager } from "./model-manager.ts";
+import type { Predictor } from "./predictor.ts";
+import type { ServeLimits } from "./types.ts";
+
+export interface GrpcServerOptions {
+  readonly manager: ModelManager;
+  readonly predictor: Predictor;
+  readonly metrics: ServeMetrics;
+  readonly limits: ServeLimits;
+  readonly logger?: FastifyBaseLogger;
+  readonly draining?: () => boolean;
+}
+
+export interface RunningGrpcServer {
+  readonly port: number;
+  /** Stops taking calls, lets running ones finish (up to `graceMs`), then closes. */
+  close(graceMs?: number): Promise<void>;
+}
+
+type Handlers = Record<string, (request: never) => unknown>;
+
+function wrap(service: string, handlers: Handlers, options: GrpcServerOptions): UntypedServiceImplementation {
+  const out: UntypedServiceImplementation = {};
+  for (const [method, handler] of Object.entries(handlers)) {
+    const route = `/${service}/${method}`;
+    const unary: handleUnaryCall<unknown, unknown> = (call, callback) => {
+      const started = performance.now();
+      let code: status = status.OK;
+      try {
+        callback(null, handler(call.request as never));
+      } catch (error) {
+        const grpcError = toGrpcError(error);
+        code = grpcError.code;
+        if (!isSiftError(error) || code === status.INTERNAL)
+          options.logger?.error({ err: error, route }, "grpc call failed");
+        callback(grpcError);
+      }
+      const seconds = (performance.now() - started) / 1000;
+      options.metrics.observeRequest("grpc", "unary", route, status[code], seconds);
+      options.logger?.info({ route, status: status[code], ms: Math.round(seconds * 1e5) / 100 }, "grpc call");
+    };
+    out[method] = unary;
+  }
+  return out;
+}
+
+export async function startGrpcServer(
+  options: GrpcServerOptions,
+  host: string,
+  port: number,
+): Promise<RunningGrpcServer> {
+  const { manager, predictor, limits } = options;
+  const draining = options.draining ?? (() => false);
+  const server = new Server({
+    "grpc.max_receive_message_length": limits.bodyLimit,
+    "grpc.max_send_message_length": limits.bodyLimit * 2,
+  });
+  server.addService(
+    serviceDefinition(SIFT_SERVICE),
+    wrap(SIFT_SERVICE, siftGrpcHandlers(predictor, limits), options),
+  );
+  server.addService(
+    serviceDefinition(V2_SERVICE),
+    wrap(V2_SERVICE, v2GrpcHandlers(manager, predictor, limits, draining) as Handlers, options),
+  );
+  const bound = await new Promise<number>((resolve, reject) => {
+    server.bindAsync(
+      `${host.includes(":") ? `[${host}]` : host}:${port}`,
+      ServerCredentials.createInsecure(),
+      (error, p) => (error === null ? resolve(p) : reject(error)),
+    );
+  });
+  return {
+    port: bound,
+    close: (graceMs = 10_000) =>
+      new Promise<void>((resolve) => {
+        const force = setTimeout(() => server.forceShutdown(), graceMs);
+        server.tryShutdown(() => {
+          clearTimeout(force);
+          resolve();
+        });
+      }),
+  };
+}

@@ -1,0 +1,172 @@
+/**
+ * The HTTP server: a Fastify app with schema-first routes (REST v1, Open Inference Protocol v2,
+ * operations), the OpenAPI document and Swagger UI, one JSON error shape, and metrics and logs
+ * for every request. `createServer` fails at set-up, never on a request: schemas compile and
+ * options are checked before it returns.
+ */
+import type { Socket } from "node:net";
+import swagger from "@fastify/swagger";
+import swaggerUi from "@fastify/swagger-ui";
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import Fastify, { type FastifyBaseLogger, type FastifyRequest, LogController } from "fastify";
+import { siftError } from "../errors.ts";
+import type { RouteContext, SiftApp } from "./http-context.ts";
+import { errorBody, toSiftError, validationError } from "./http-errors.ts";
+import { parseJsonBody } from "./json-body.ts";
+import { type ServeLimitsInput, serveLimits } from "./limits.ts";
+import { ServeMetrics } from "./metrics.ts";
+import type { ModelManager } from "./model-manager.ts";
+import { openApiInfo } from "./openapi.ts";
+import { predictionId } from "./prediction-id.ts";
+import { Predictor } from "./predictor.ts";
+import { registerOpsRoutes } from "./routes-ops.ts";
+import { registerV1Routes } from "./routes-v1.ts";
+import { registerV2Routes } from "./routes-v2.ts";
+
+export interface CreateServerOptions {
+  readonly manager: ModelManager;
+  /** Shared with the gRPC server so both transports log predictions the same way. */
+  readonly predictor?: Predictor;
+  readonly metrics?: ServeMetrics;
+  readonly limits?: ServeLimitsInput;
+  /** A pino logger; default: no logs. */
+  readonly logger?: FastifyBaseLogger;
+  readonly logSentences?: boolean;
+  /** Serve Swagger UI at /docs (default true). The document is always at /openapi.json. */
+  readonly docs?: boolean;
+  /** Turns true when shutdown starts (readiness then answers 503). */
+  readonly draining?: () => boolean;
+}
+
+/** Incoming `x-request-id` values are echoed only when short and plain, so logs stay clean. */
+const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+function requestId(request: { headers: Record<string, string | string[] | undefined> }): string {
+  const header = request.headers["x-request-id"];
+  return typeof header === "string" && SAFE_REQUEST_ID.test(header) ? header : predictionId();
+}
+
+function routeLabel(request: FastifyRequest): string {
+  return request.routeOptions.url ?? "(unmatched)";
+}
+
+/** Socket-level failures (slow or malformed requests) still get a JSON body. */
+function clientErrorHandler(requestTimeoutMs: number) {
+  return (error: Error & { code?: string }, socket: Socket): void => {
+    if (error.code === "ECONNRESET" || !socket.writable) return;
+    const sift =
+      error.code === "ERR_HTTP_REQUEST_TIMEOUT"
+        ? siftError("REQUEST_TIMEOUT", requestTimeoutMs)
+        : siftError("INVALID_REQUEST", "The request is not valid HTTP.");
+    const body = JSON.stringify(errorBody(sift));
+    socket.end(
+      `HTTP/1.1 ${sift.status} ${sift.status === 408 ? "Request Timeout" : "Bad Request"}\r\n` +
+        `Connection: close\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
+  };
+}
+
+export async function createServer(options: CreateServerOptions): Promise<SiftApp> {
+  const limits = serveLimits(options.limits ?? {});
+  const metrics = options.metrics ?? new ServeMetrics();
+  const logger = options.logger;
+  const predictor =
+    options.predictor ??
+    new Predictor(options.manager, (error) => logger?.error({ err: error }, "prediction hook failed"));
+  if (options.predictor === undefined)
+    predictor.onPrediction((e) => metrics.observePredictions(e.model, e.predictions));
+
+  const app: SiftApp = Fastify({
+    ...(logger === undefined ? { logger: false } : { loggerInstance: logger }),
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: limits.bodyLimit,
+    requestTimeout: limits.requestTimeoutMs,
+    handlerTimeout: limits.handlerTimeoutMs,
+    return503OnClosing: false,
+    onProtoPoisoning: "error",
+    onConstructorPoisoning: "error",
+    requestIdHeader: false,
+    genReqId: requestId,
+    clientErrorHandler: clientErrorHandler(limits.requestTimeoutMs),
+    routerOptions: { maxParamLength: 200 },
+    ajv: {
+      customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false, useDefaults: true },
+    },
+    schemaErrorFormatter: (errors, dataVar) => validationError(errors, dataVar, limits),
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  installJsonParser(app);
+  installErrorHandlers(app, limits);
+  installObservability(app, metrics);
+
+  await app.register(swagger, { openapi: openApiInfo(limits) });
+  if (options.docs !== false) await app.register(swaggerUi, { routePrefix: "/docs" });
+
+  const context: RouteContext = {
+    manager: options.manager,
+    predictor,
+    metrics,
+    limits,
+    logSentences: options.logSentences === true,
+    draining: options.draining ?? (() => false),
+  };
+  registerV1Routes(app, context);
+  registerV2Routes(app, context);
+  registerOpsRoutes(app, context);
+  app.get("/openapi.json", { schema: { hide: true } }, () => app.swagger());
+
+  await app.ready();
+  return app;
+}
+
+/** JSON only, UTF-8 only: other content types get 415, invalid UTF-8 a 400 (never U+FFFD). */
+function installJsonParser(app: SiftApp): void {
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser("application/json", { parseAs: "buffer" }, (_request, body, done) => {
+    try {
+      done(null, parseJsonBody(body as Buffer));
+    } catch (error) {
+      done(error as Error, undefined);
+    }
+  });
+}
+
+function installErrorHandlers(app: SiftApp, limits: ReturnType<typeof serveLimits>): void {
+  app.setErrorHandler((error, request, reply) => {
+    const sift = toSiftError(error, limits, request.headers["content-type"]);
+    if (sift.status >= 500 && sift.code !== "NOT_READY" && sift.code !== "SHUTTING_DOWN") {
+      request.log.error({ err: error }, "request failed");
+    }
+    return reply.code(sift.status).send(errorBody(sift));
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const error = siftError("ROUTE_NOT_FOUND", request.method, JSON.stringify(request.url.slice(0, 200)));
+    return reply.code(error.status).send(errorBody(error));
+  });
+}
+
+function installObservability(app: SiftApp, metrics: ServeMetrics): void {
+  app.addHook("onRequest", (request, reply, done) => {
+    reply.header("x-request-id", request.id);
+    done();
+  });
+  app.addHook("onResponse", (request, reply, done) => {
+    const status = reply.statusCode;
+    metrics.observeRequest(
+      "http",
+      request.method,
+      routeLabel(request),
+      String(status),
+      reply.elapsedTime / 1000,
+    );
+    const entry = {
+      method: request.method,
+      route: routeLabel(request),
+      status,
+      ms: Math.round(reply.elapsedTime * 100) / 100,
+    };
+    if (status >= 500) request.log.warn(entry, "request");
+    else request.log.info(entry, "request");
+    done();
+  });
+}
