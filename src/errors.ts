@@ -170,6 +170,44 @@ export const errorCatalogue = {
   ROUTE_NOT_FOUND: spec(404, 2, "No route %s %s. See /docs for the API."),
   METHOD_NOT_ALLOWED: spec(405, 2, "Method %s is not allowed on %s. See /docs for the API."),
   REQUEST_TIMEOUT: spec(408, 2, "The request took longer than %s ms."),
+  INVALID_JSON: spec(400, 2, "The request body is not valid JSON (%s). Send a JSON object such as %s."),
+  INVALID_UTF8: spec(
+    400,
+    2,
+    "The request body is not valid UTF-8. Encode the text as UTF-8 before sending it.",
+  ),
+  SENTENCE_TOO_LONG: spec(
+    400,
+    2,
+    "%s is longer than %s characters. Shorten it or raise the limit with --max-sentence-length.",
+  ),
+  BATCH_TOO_LARGE: spec(
+    400,
+    2,
+    "%s holds more than %s sentences. Split it into several requests or raise --max-batch.",
+  ),
+  EMPTY_SENTENCE: spec(400, 2, "%s is empty or only whitespace. Send the text to classify."),
+  MODEL_NOT_SERVED: spec(
+    404,
+    5,
+    "Model %s is not served here (serving %s). GET /v1/models lists what is served.",
+  ),
+  MODEL_LOAD_FAILED: spec(
+    503,
+    5,
+    "Model %s could not be loaded: %s. The server keeps serving the previous version.",
+  ),
+  SHUTTING_DOWN: spec(
+    503,
+    1,
+    "The server is shutting down. Retry the request; another instance will answer.",
+  ),
+  HANDLER_TIMEOUT: spec(
+    503,
+    1,
+    "The server took longer than %s ms to answer. Retry, or send fewer sentences at once.",
+  ),
+  SERVE_OPTION_INVALID: spec(400, 2, "Serve option %s is %s: %s."),
 
   // ── monitoring (src/monitor) ───────────────────────────────────────────────────────────────
   PREDICTION_NOT_FOUND: spec(
