@@ -18,9 +18,9 @@ export function isValidName(value: string): boolean {
   return NAME.test(value) && !value.includes("..");
 }
 
-/** Aliases share the name alphabet but cannot be all digits: `name@3` always means version 3. */
+/** Aliases share the name alphabet but start with a letter: `name@3` always means version 3. */
 export function isValidAlias(value: string): boolean {
-  return isValidName(value) && !DIGITS.test(value);
+  return isValidName(value) && /^[A-Za-z]/.test(value);
 }
 
 export function assertModelName(name: string): string {

@@ -28,7 +28,9 @@ export function sampleDraft(seed = 1, extra: Partial<ArtifactDraft["manifest"]> 
   };
 }
 
-export async function tempDir(prefix = "sift-registry-"): Promise<{ dir: string; [Symbol.asyncDispose](): Promise<void> }> {
+export async function tempDir(
+  prefix = "sift-registry-",
+): Promise<{ dir: string; [Symbol.asyncDispose](): Promise<void> }> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), prefix));
   return { dir, [Symbol.asyncDispose]: () => fs.rm(dir, { recursive: true, force: true }) };
 }
