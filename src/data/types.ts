@@ -57,7 +57,11 @@ export interface StepReport {
   readonly rowsOut: number;
   /** Rows or fields changed (not only dropped), by reason. */
   readonly counts: Readonly<Record<string, number>>;
-  readonly examples: ReadonlyArray<{ readonly reason: string; readonly before: string; readonly after: string }>;
+  readonly examples: ReadonlyArray<{
+    readonly reason: string;
+    readonly before: string;
+    readonly after: string;
+  }>;
 }
 
 export interface CleaningReport {
@@ -73,4 +77,64 @@ export interface Split<T = CleanRow> {
   readonly train: readonly T[];
   readonly validation: readonly T[];
   readonly test: readonly T[];
+}
+
+/** What cleaning does with URLs: keep them, replace each with a placeholder token, or strip them. */
+export type EntityPolicy = "keep" | "token" | "strip";
+/** Mentions and hashtags may also keep only their word, without the `@` or `#`. */
+export type SigilPolicy = EntityPolicy | "word";
+/** "Can't Decide" rows: left out (counted), folded into Not Relevant, or kept as their own label. */
+export type CantDecidePolicy = "exclude" | "not-relevant" | "keep";
+/** Duplicates that disagree: the majority label wins (ties dropped), or every such group is dropped. */
+export type ConflictPolicy = "majority" | "drop";
+
+export interface CleaningConfig {
+  readonly nfkc: boolean;
+  readonly repairMojibake: boolean;
+  readonly removeReplacementChar: boolean;
+  readonly decodeHtmlEntities: boolean;
+  readonly urls: EntityPolicy;
+  readonly mentions: SigilPolicy;
+  readonly hashtags: SigilPolicy;
+  readonly collapseWhitespace: boolean;
+  /** Trim, collapse and case-fold labels before matching them to the canonical three. */
+  readonly normaliseLabels: boolean;
+  readonly dedupe: boolean;
+  readonly conflicts: ConflictPolicy;
+  readonly cantDecide: CantDecidePolicy;
+  /** Extra spellings mapped to a canonical label, e.g. `{ "1": "Relevant", "irrelevant": "Not Relevant" }`. */
+  readonly labelMap: Readonly<Record<string, Label>>;
+}
+
+/** What validation found, without throwing: the caller decides what is fatal. */
+export interface ValidationReport {
+  readonly rows: number;
+  readonly issues: readonly DataIssue[];
+  /** Issue counts by code. */
+  readonly issueCounts: Readonly<Record<string, number>>;
+  /** Rows per label after label normalisation (unknown labels under their raw spelling). */
+  readonly labelCounts: Readonly<Record<string, number>>;
+  /** Labels that match none of the canonical three (nor the label map), with their counts. */
+  readonly unknownLabels: Readonly<Record<string, number>>;
+}
+
+export interface SplitOptions {
+  readonly train: number;
+  readonly validation: number;
+  readonly test: number;
+  readonly seed: number;
+}
+
+export interface PrepareOptions extends SourceOptions {
+  readonly cleaning?: Partial<CleaningConfig>;
+}
+
+export interface PreparedData {
+  readonly dataset: Dataset;
+  readonly validation: ValidationReport;
+  /** Cleaned rows that train and evaluate (the "Can't Decide" policy applied). */
+  readonly rows: readonly CleanRow[];
+  readonly report: CleaningReport;
+  /** sha256 of the cleaned rows in canonical order, hex. */
+  readonly fingerprint: string;
 }

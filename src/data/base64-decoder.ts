@@ -1,0 +1,84 @@
+/**
+ * A streaming base64 decoder that also validates: line breaks and spaces at any width (or none)
+ * are skipped, anything outside the alphabet is an error naming the byte and its offset. Node's
+ * own `Buffer.from(s, "base64")` silently skips bad characters, which would turn a wrong file into
+ * a wrong database instead of a clear error.
+ */
+import { Transform, type TransformCallback } from "node:stream";
+
+const WHITESPACE = 1;
+const ALPHABET = 2;
+const PAD = 3;
+
+const CLASS = new Uint8Array(256);
+for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
+  CLASS[c.charCodeAt(0)] = ALPHABET;
+for (const c of " \t\r\n\f\v") CLASS[c.charCodeAt(0)] = WHITESPACE;
+CLASS["=".charCodeAt(0)] = PAD;
+
+/** Raised for input that is not base64; the package reader maps it to DATA_NOT_BASE64. */
+export class Base64Error extends Error {
+  readonly offset: number;
+  constructor(reason: string, offset: number) {
+    super(`${reason} at byte ${offset}`);
+    this.name = "Base64Error";
+    this.offset = offset;
+  }
+}
+
+function describeByte(byte: number): string {
+  const printable = byte >= 0x21 && byte < 0x7f;
+  return printable ? `'${String.fromCharCode(byte)}'` : `0x${byte.toString(16).padStart(2, "0")}`;
+}
+
+export class Base64Decoder extends Transform {
+  /** Alphabet characters not yet decoded (fewer than 4 kept between chunks). */
+  private carry = "";
+  private offset = 0;
+  private padding = 0;
+  /** Number of alphabet and pad characters seen: a valid stream has a multiple of 4. */
+  private symbols = 0;
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    const compact = Buffer.allocUnsafe(chunk.length);
+    let length = 0;
+    for (let i = 0; i < chunk.length; i++) {
+      const byte = chunk[i] as number;
+      const kind = CLASS[byte];
+      if (kind === ALPHABET && this.padding === 0) {
+        compact[length++] = byte;
+        continue;
+      }
+      if (kind === WHITESPACE) continue;
+      if (kind === PAD && this.padding < 2) {
+        this.padding++;
+        continue;
+      }
+      callback(new Base64Error(this.reasonFor(byte, kind), this.offset + i));
+      return;
+    }
+    this.offset += chunk.length;
+    this.symbols += length;
+    const text = this.carry + compact.toString("latin1", 0, length);
+    const whole = text.length - (text.length % 4);
+    this.carry = text.slice(whole);
+    callback(null, whole > 0 ? Buffer.from(text.slice(0, whole), "base64") : undefined);
+  }
+
+  private reasonFor(byte: number, kind: number | undefined): string {
+    if (kind === PAD) return "more than two '=' padding characters";
+    if (kind === ALPHABET) return "data after '=' padding";
+    return `character ${describeByte(byte)}`;
+  }
+
+  override _flush(callback: TransformCallback): void {
+    // Padding may be omitted, but a lone trailing symbol, or padding that does not complete the
+    // last quantum, means the text was cut short.
+    const rest = this.symbols % 4;
+    if (this.padding > 0 ? rest + this.padding !== 4 : rest === 1) {
+      callback(new Base64Error("the text ends mid-quantum (truncated?)", this.offset));
+    } else {
+      callback(null, this.carry.length > 0 ? Buffer.from(this.carry, "base64") : undefined);
+    }
+  }
+}

@@ -1,0 +1,81 @@
+/** Train / validation / test splits and cross-validation folds, on the grouped, stratified core. */
+import { siftError } from "../errors.ts";
+import { allocateGroups } from "./group-allocation.ts";
+import type { CleanRow, Split, SplitOptions } from "./types.ts";
+
+export const defaultSplitOptions: SplitOptions = Object.freeze({
+  train: 0.7,
+  validation: 0.15,
+  test: 0.15,
+  seed: 42,
+});
+
+function checkFractions(options: SplitOptions): void {
+  for (const part of ["train", "validation", "test"] as const) {
+    const value = options[part];
+    if (!(Number.isFinite(value) && value >= 0 && value <= 1)) {
+      throw siftError("PARAM_INVALID", part, "splitRows", String(value), "a fraction between 0 and 1");
+    }
+  }
+  const sum = options.train + options.validation + options.test;
+  if (Math.abs(sum - 1) > 1e-9) {
+    throw siftError(
+      "PARAM_INVALID",
+      "train + validation + test",
+      "splitRows",
+      String(sum),
+      "the fractions must sum to 1",
+    );
+  }
+  if (!Number.isInteger(options.seed)) {
+    throw siftError("PARAM_INVALID", "seed", "splitRows", String(options.seed), "an integer");
+  }
+}
+
+/**
+ * Stratified by label, grouped by `key` (duplicates never sit on two sides), seeded. Same rows
+ * and seed ⇒ the same split, whatever order the rows come in; within each part rows keep their
+ * input order.
+ */
+export function splitRows<T extends Pick<CleanRow, "label" | "key">>(
+  rows: readonly T[],
+  options: Partial<SplitOptions> = {},
+): Split<T> {
+  const resolved = { ...defaultSplitOptions, ...options };
+  checkFractions(resolved);
+  const fractions = [resolved.train, resolved.validation, resolved.test];
+  const parts = allocateGroups(
+    rows.map((r) => r.label),
+    rows.map((r) => r.key),
+    fractions,
+    resolved.seed,
+  );
+  const split: [T[], T[], T[]] = [[], [], []];
+  rows.forEach((row, i) => {
+    split[parts[i] as 0 | 1 | 2].push(row);
+  });
+  return { train: split[0], validation: split[1], test: split[2] };
+}
+
+/** Fold id (0 … k-1) per row: stratified by label, grouped by `groups`, seeded. */
+export function assignFolds(
+  labels: readonly string[],
+  groups: readonly string[],
+  k: number,
+  seed: number,
+): Int32Array {
+  if (!Number.isInteger(k) || k < 2)
+    throw siftError("PARAM_INVALID", "k", "assignFolds", String(k), "an integer ≥ 2");
+  if (groups.length !== labels.length) {
+    throw siftError(
+      "PARAM_INVALID",
+      "groups",
+      "assignFolds",
+      `${groups.length} long`,
+      `one per label (${labels.length})`,
+    );
+  }
+  if (!Number.isInteger(seed))
+    throw siftError("PARAM_INVALID", "seed", "assignFolds", String(seed), "an integer");
+  return allocateGroups(labels, groups, new Array<number>(k).fill(1 / k), seed);
+}

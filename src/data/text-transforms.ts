@@ -1,0 +1,108 @@
+/**
+ * The text half of cleaning: small pure string → string functions, each named by the reason it
+ * reports. Each returns its input unchanged (the same string) when there is nothing to do, which
+ * is how the cleaning report counts the rows a transform changed.
+ */
+import { decodeHTML } from "entities";
+import { NON_ASCII } from "./ascii.ts";
+import { removeReplacementChars, repairMojibake } from "./mojibake.ts";
+import type { CleaningConfig, EntityPolicy, SigilPolicy } from "./types.ts";
+
+export interface TextTransform {
+  /** Step name in the cleaning report. */
+  readonly name: string;
+  /** Reason counted for each row the transform changes. */
+  readonly reason: string;
+  readonly apply: (text: string) => string;
+}
+
+/** Placeholder tokens: plain words, so any tokeniser keeps each one whole. */
+export const URL_TOKEN = "xxurl";
+export const MENTION_TOKEN = "xxuser";
+export const HASHTAG_TOKEN = "xxhashtag";
+
+export function nfkc(text: string): string {
+  return NON_ASCII.test(text) ? text.normalize("NFKC") : text;
+}
+
+/** Decodes twice at most: exports often escape `&` a second time (`&amp;amp;`). */
+export function decodeEntities(text: string): string {
+  if (!text.includes("&")) return text;
+  const once = decodeHTML(text);
+  return once.includes("&") ? decodeHTML(once) : once;
+}
+
+export const URL_PATTERN = /\b(?:https?:\/\/|www\.)\S+/gi;
+const MENTION_PATTERN = /(^|[^\w@])@(\w+)/g;
+const HASHTAG_PATTERN = /(^|[^\w&#])#(\w*[A-Za-z_]\w*)/g;
+
+export function replaceUrls(text: string, policy: EntityPolicy): string {
+  if (policy === "keep" || !/https?:|www\./i.test(text)) return text;
+  return text.replace(URL_PATTERN, policy === "token" ? URL_TOKEN : "");
+}
+
+function replaceSigil(text: string, pattern: RegExp, policy: SigilPolicy, token: string): string {
+  switch (policy) {
+    case "keep":
+      return text;
+    case "token":
+      return text.replace(pattern, `$1${token}`);
+    case "strip":
+      return text.replace(pattern, "$1");
+    case "word":
+      return text.replace(pattern, "$1$2");
+  }
+}
+
+export function replaceMentions(text: string, policy: SigilPolicy): string {
+  return text.includes("@") ? replaceSigil(text, MENTION_PATTERN, policy, MENTION_TOKEN) : text;
+}
+
+/** Numbers after `#` (`#1`, `#26`) are not hashtags and stay. */
+export function replaceHashtags(text: string, policy: SigilPolicy): string {
+  return text.includes("#") ? replaceSigil(text, HASHTAG_PATTERN, policy, HASHTAG_TOKEN) : text;
+}
+
+export function collapseWhitespace(text: string): string {
+  const collapsed = text.replace(/\s+/g, " ").trim();
+  return collapsed === text ? text : collapsed;
+}
+
+/**
+ * The enabled transforms, in the order they must run: mojibake before NFKC (NFKC rewrites the
+ * characters the repair reads: `¾` → `3⁄4`, `…` → `...`), entities before URLs and hashtags (an
+ * encoded `&#35;` is a `#`), whitespace last (the others leave gaps).
+ */
+export function textTransforms(config: CleaningConfig): TextTransform[] {
+  const all: Array<TextTransform | false> = [
+    config.repairMojibake && { name: "mojibake", reason: "mojibake-repaired", apply: repairMojibake },
+    config.removeReplacementChar && {
+      name: "replacement-char",
+      reason: "replacement-char-removed",
+      apply: removeReplacementChars,
+    },
+    config.decodeHtmlEntities && { name: "html-entities", reason: "entities-decoded", apply: decodeEntities },
+    config.nfkc && { name: "nfkc", reason: "nfkc-changed", apply: nfkc },
+    config.urls !== "keep" && {
+      name: "urls",
+      reason: `urls-${config.urls}`,
+      apply: (t: string) => replaceUrls(t, config.urls),
+    },
+    config.mentions !== "keep" && {
+      name: "mentions",
+      reason: `mentions-${config.mentions}`,
+      apply: (t: string) => replaceMentions(t, config.mentions),
+    },
+    config.hashtags !== "keep" && {
+      name: "hashtags",
+      reason: `hashtags-${config.hashtags}`,
+      apply: (t: string) => replaceHashtags(t, config.hashtags),
+    },
+    config.collapseWhitespace && {
+      name: "whitespace",
+      reason: "whitespace-collapsed",
+      apply: collapseWhitespace,
+    },
+  ];
+  return all.filter((t): t is TextTransform => t !== false);
+}

@@ -1,0 +1,88 @@
+/**
+ * Validation collects every problem (row, column, code) instead of stopping at the first, so a
+ * user sees them all at once. Only `assertValid` throws, at the edge, for what is fatal.
+ */
+import { siftErrorWithDetails } from "../errors.ts";
+import { CLASS_LABEL_CODES, LABELS, type LabelMatcher, labelMatcher } from "./labels.ts";
+import { type SourceColumns, sourceColumns } from "./source-columns.ts";
+import type { CleaningConfig, DataIssue, Dataset, RawRow, SourceOptions, ValidationReport } from "./types.ts";
+
+export type ValidationOptions = SourceOptions & Partial<Pick<CleaningConfig, "labelMap" | "normaliseLabels">>;
+
+class IssueList {
+  readonly issues: DataIssue[] = [];
+  readonly counts: Record<string, number> = {};
+  add(row: number, column: string, code: string, message: string): void {
+    this.issues.push({ row, column, code, message });
+    this.counts[code] = (this.counts[code] ?? 0) + 1;
+  }
+}
+
+function checkText(row: RawRow, column: string, list: IssueList): void {
+  if (row.text === null) list.add(row.row, column, "NULL_TEXT", "text is NULL");
+  else if (row.text.trim() === "") list.add(row.row, column, "EMPTY_TEXT", "text is empty");
+}
+
+function checkLabel(
+  row: RawRow,
+  columns: SourceColumns,
+  match: LabelMatcher,
+  list: IssueList,
+): string | null {
+  if (row.label === null) {
+    list.add(row.row, columns.label, "NULL_LABEL", "label is NULL");
+    return null;
+  }
+  const label = match(row.label);
+  if (label === null) {
+    list.add(
+      row.row,
+      columns.label,
+      "UNKNOWN_LABEL",
+      `label ${JSON.stringify(row.label)} is not one of ${LABELS.join(", ")}`,
+    );
+    return row.label;
+  }
+  if (label !== row.label) {
+    list.add(row.row, columns.label, "LABEL_SPELLING", `label ${JSON.stringify(row.label)} read as ${label}`);
+  }
+  if (row.classLabel !== null && row.classLabel !== CLASS_LABEL_CODES[label]) {
+    list.add(
+      row.row,
+      columns.classLabel,
+      "CLASS_LABEL_MISMATCH",
+      `class_label ${row.classLabel} disagrees with ${label} (${CLASS_LABEL_CODES[label]}); the label column wins`,
+    );
+  }
+  return label;
+}
+
+export function validateRows(rows: readonly RawRow[], options: ValidationOptions = {}): ValidationReport {
+  const columns = sourceColumns(options);
+  const match = labelMatcher(options.labelMap ?? {}, options.normaliseLabels ?? true);
+  const list = new IssueList();
+  const labelCounts: Record<string, number> = {};
+  const unknownLabels: Record<string, number> = {};
+  for (const row of rows) {
+    checkText(row, columns.text, list);
+    const label = checkLabel(row, columns, match, list);
+    if (label === null) continue;
+    labelCounts[label] = (labelCounts[label] ?? 0) + 1;
+    if (row.label !== null && match(row.label) === null)
+      unknownLabels[label] = (unknownLabels[label] ?? 0) + 1;
+  }
+  return { rows: rows.length, issues: list.issues, issueCounts: list.counts, labelCounts, unknownLabels };
+}
+
+export function validateDataset(dataset: Dataset, options: ValidationOptions = {}): ValidationReport {
+  const report = validateRows(dataset.rows, options);
+  return { ...report, issues: [...dataset.issues, ...report.issues] };
+}
+
+/** Throws DATA_UNKNOWN_LABELS, naming each unknown label with its count, with every issue attached. */
+export function assertValid(report: ValidationReport, source: string): void {
+  const unknown = Object.entries(report.unknownLabels).sort((a, b) => b[1] - a[1]);
+  if (unknown.length === 0) return;
+  const listed = unknown.map(([label, count]) => `${JSON.stringify(label)} (${count} rows)`).join(", ");
+  throw siftErrorWithDetails("DATA_UNKNOWN_LABELS", report, source, listed, LABELS.join(", "));
+}
