@@ -3,6 +3,7 @@
 export { type CleaningResult, cleanRows } from "./clean.ts";
 export { defaultCleaningConfig, resolveCleaningConfig } from "./cleaning-config.ts";
 export { fingerprint } from "./fingerprint.ts";
+export { type InspectSummary, inspectSummary, type LengthStats, lengthStats } from "./inspect.ts";
 export { CLASS_LABEL_CODES, LABELS } from "./labels.ts";
 export { removeReplacementChars, repairMojibake } from "./mojibake.ts";
 export { normalisedKey } from "./normalised-key.ts";
