@@ -131,6 +131,8 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
  * `gates.metrics` list is the whole list, not appended to the default one.
  */
 function deepMerge(base: unknown, over: unknown): unknown {
+  // A section written with every key commented out parses as null: it means "the defaults".
+  if (isPlainObject(base) && over === null) return base;
   if (!isPlainObject(base) || !isPlainObject(over)) return over;
   const out: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(over)) {

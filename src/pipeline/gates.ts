@@ -6,6 +6,8 @@
 import type { PipelineConfig } from "./config-schema.ts";
 import type { GateResult } from "./runs-types.ts";
 
+const LOWER_IS_BETTER = new Set<string>(["log_loss", "brier"]);
+
 export interface ChampionScore {
   readonly version: number;
   /** The champion's value of `gates.championMetric` on the candidate's test rows. */
@@ -77,12 +79,16 @@ function championGate(
     };
   }
   const actual = metrics[metric];
-  const expected = champion.value - gates.championTolerance;
+  // Losses improve downwards: "not worse" then means "not higher by more than the tolerance".
+  const lower = LOWER_IS_BETTER.has(metric);
+  const expected = lower
+    ? champion.value + gates.championTolerance
+    : champion.value - gates.championTolerance;
   if (actual === undefined || Number.isNaN(actual)) {
     return { gate: name, passed: false, actual: null, expected, detail: `${metric} was not computed` };
   }
-  const passed = actual >= expected - 1e-12;
-  const comparison = `candidate ${round(actual)} vs production v${champion.version} ${round(champion.value)}`;
+  const passed = lower ? actual <= expected + 1e-12 : actual >= expected - 1e-12;
+  const comparison = `candidate ${metric} ${round(actual)} vs production v${champion.version} ${round(champion.value)}`;
   return {
     gate: name,
     passed,

@@ -52,10 +52,10 @@ export function newRunId(now: Date, random: () => string = () => randomBytes(3).
 }
 
 export function openRunStore(storeRoot: string): RunStore {
-  mkdirSync(storeRoot, { recursive: true });
   const file = path.join(storeRoot, "runs.db");
   let db: DatabaseSync;
   try {
+    mkdirSync(storeRoot, { recursive: true });
     db = new DatabaseSync(file, { timeout: 10_000 });
     db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;");
     db.exec(SCHEMA);
