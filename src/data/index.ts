@@ -7,6 +7,7 @@ export { type InspectSummary, inspectSummary, type LengthStats, lengthStats } fr
 export { CLASS_LABEL_CODES, LABELS } from "./labels.ts";
 export { removeReplacementChars, repairMojibake } from "./mojibake.ts";
 export { normalisedKey } from "./normalised-key.ts";
+export { type PackOptions, packDatabase } from "./pack.ts";
 export { dropSummary, prepareData, prepareDataset } from "./prepare.ts";
 export { readSource } from "./read-source.ts";
 export {
