@@ -6,6 +6,7 @@
 import { Command, CommanderError } from "commander";
 import { isSiftError } from "../errors.ts";
 import { registerDataCommands } from "./data.ts";
+import { registerServeCommands } from "./serve.ts";
 import { registerTrainCommands } from "./train.ts";
 
 const program = new Command("sift")
@@ -15,6 +16,7 @@ const program = new Command("sift")
 
 registerDataCommands(program);
 registerTrainCommands(program);
+registerServeCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -36,7 +36,9 @@ export function validationError(
     case "maxLength":
       return siftError("SENTENCE_TOO_LONG", path, limits.maxSentenceLength);
     case "maxItems":
-      return siftError("BATCH_TOO_LARGE", path, limits.maxBatch);
+      return params.limit === limits.maxBatch
+        ? siftError("BATCH_TOO_LARGE", path, limits.maxBatch)
+        : siftError("INVALID_REQUEST", `${path} holds more than ${String(params.limit)} items.`);
     case "minLength":
       return siftError("EMPTY_SENTENCE", path);
     case "pattern":

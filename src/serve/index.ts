@@ -15,6 +15,8 @@ export type { ModelManagerOptions, ModelSource } from "./model-manager.ts";
 export { ModelManager } from "./model-manager.ts";
 export { DEFAULT_MODEL_REF, formatModelRef, parseModelRef } from "./model-ref.ts";
 export { registrySource } from "./model-source.ts";
+export type { OfflinePredictOptions } from "./offline.ts";
+export { predictOffline } from "./offline.ts";
 export { isPredictionId, predictionId } from "./prediction-id.ts";
 export { Predictor } from "./predictor.ts";
 export type { RunningService, ServiceOptions } from "./service.ts";
