@@ -5,10 +5,13 @@
  * every write runs in `BEGIN IMMEDIATE`, which takes the write lock up front, so two trainers can
  * never read the same next version number.
  */
+import fs from "node:fs";
 import { DatabaseSync } from "node:sqlite";
+import { pathToFileURL } from "node:url";
 
 const SCHEMA_VERSION = 1;
 const BUSY_TIMEOUT_MS = 30_000;
+const SQLITE_READONLY = 8;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS models (
@@ -59,9 +62,24 @@ INSERT OR IGNORE INTO meta (key, value) VALUES ('revision', 0);
 `;
 
 export function openIndex(file: string): DatabaseSync {
+  try {
+    return openWritable(file);
+  } catch (error) {
+    if (!isReadOnlyFailure(error) || !canReadImmutable(file)) throw error;
+    // A read-only store (say, a volume mounted read-only under a server): SQLite cannot create the
+    // WAL's shared-memory file there, so read the checkpointed file as immutable. Writes then fail
+    // with SQLITE_READONLY, which the registry reports as STORE_NOT_WRITABLE.
+    const url = pathToFileURL(file);
+    url.searchParams.set("immutable", "1");
+    return new DatabaseSync(url, { readOnly: true });
+  }
+}
+
+function openWritable(file: string): DatabaseSync {
   const db = new DatabaseSync(file, { timeout: BUSY_TIMEOUT_MS, enableForeignKeyConstraints: true });
   try {
-    db.exec("PRAGMA journal_mode = WAL");
+    // Set once, when the store is created; re-setting it is a write.
+    if (db.prepare("PRAGMA journal_mode").get()?.journal_mode !== "wal") db.exec("PRAGMA journal_mode = WAL");
     db.exec("PRAGMA synchronous = FULL");
     const current = db.prepare("PRAGMA user_version").get()?.user_version;
     if (current !== SCHEMA_VERSION) migrate(db);
@@ -69,6 +87,21 @@ export function openIndex(file: string): DatabaseSync {
   } catch (error) {
     db.close();
     throw error;
+  }
+}
+
+function isReadOnlyFailure(error: unknown): boolean {
+  const errcode = (error as { errcode?: unknown } | null)?.errcode;
+  return typeof errcode === "number" && errcode % 256 === SQLITE_READONLY;
+}
+
+/** Only when the index exists and no un-checkpointed WAL holds commits an immutable read would miss. */
+function canReadImmutable(file: string): boolean {
+  if (!fs.existsSync(file)) return false;
+  try {
+    return fs.statSync(`${file}-wal`).size === 0;
+  } catch {
+    return true;
   }
 }
 
