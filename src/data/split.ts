@@ -1,7 +1,7 @@
 /** Train / validation / test splits and cross-validation folds, on the grouped, stratified core. */
 import { siftError } from "../errors.ts";
 import { allocateGroups } from "./group-allocation.ts";
-import type { CleanRow, Split, SplitOptions } from "./types.ts";
+import type { Split, SplitOptions } from "./types.ts";
 
 export const defaultSplitOptions: SplitOptions = Object.freeze({
   train: 0.7,
@@ -37,7 +37,7 @@ function checkFractions(options: SplitOptions): void {
  * and seed ⇒ the same split, whatever order the rows come in; within each part rows keep their
  * input order.
  */
-export function splitRows<T extends Pick<CleanRow, "label" | "key">>(
+export function splitRows<T extends { readonly label: string; readonly key: string }>(
   rows: readonly T[],
   options: Partial<SplitOptions> = {},
 ): Split<T> {
