@@ -7,6 +7,7 @@
 import type { Split } from "../data/index.ts";
 import type { TextClassifier } from "../learn/index.ts";
 import type { ArtifactDraft } from "../registry/index.ts";
+import type { PipelineConfig } from "./config-schema.ts";
 import { buildDriftReference } from "./reference.ts";
 import type { PreparedData, SearchResult } from "./toolkit-types.ts";
 import type { Evaluation, StepContext } from "./train-steps.ts";
@@ -23,6 +24,12 @@ export interface DraftInput {
   readonly selection: SearchResult;
 }
 
+/** Everything that shapes the model; where it is stored does not, so the store path is left out. */
+function trainingSettings(config: PipelineConfig): Omit<PipelineConfig, "store"> {
+  const { store: _store, ...settings } = config;
+  return settings;
+}
+
 export function buildDraft(input: DraftInput): ArtifactDraft {
   const { context, classifier, evaluation, data, split } = input;
   const saved = classifier.save();
@@ -36,7 +43,7 @@ export function buildDraft(input: DraftInput): ArtifactDraft {
       metrics: evaluation.metrics,
       dataFingerprint: data.fingerprint,
       trainingConfig: {
-        ...context.config,
+        ...trainingSettings(context.config),
         selectedParams: input.selection.bestParams,
         rows: { train: split.train.length, validation: split.validation.length, test: split.test.length },
       },
