@@ -7,7 +7,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { loadClassifier } from "../src/learn/index.ts";
+import { type ClassifierSpec, loadClassifier } from "../src/learn/index.ts";
 import {
   defaultConfig,
   openRunStore,

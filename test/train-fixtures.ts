@@ -70,20 +70,23 @@ export interface GeneratedRow {
   readonly choose_one: string;
 }
 
+function sentence(relevant: boolean, tag: string, next: () => number): string {
+  const own = relevant ? DISASTER : EVERYDAY;
+  const other = relevant ? EVERYDAY : DISASTER;
+  const words = [pick(own, next), pick(own, next)];
+  for (let k = 0; k < 5; k++) words.push(next() < 0.15 ? pick(other, next) : pick(FILLER, next));
+  words.push(tag);
+  return words.sort(() => next() - 0.5).join(" ");
+}
+
 export function generateRows(count: number, seed: number, noise = 0.06): GeneratedRow[] {
   const next = random(seed);
   const rows: GeneratedRow[] = [];
   for (let i = 0; i < count; i++) {
     const relevant = next() < 0.45;
-    const words = [pick(relevant ? DISASTER : EVERYDAY, next), pick(relevant ? DISASTER : EVERYDAY, next)];
-    for (let k = 0; k < 5; k++)
-      words.push(next() < 0.15 ? pick(relevant ? EVERYDAY : DISASTER, next) : pick(FILLER, next));
-    words.push(`n${seed}x${i}`);
+    const text = sentence(relevant, `n${seed}x${i}`, next);
     const flipped = next() < noise ? !relevant : relevant;
-    rows.push({
-      text: words.sort(() => next() - 0.5).join(" "),
-      choose_one: flipped ? "Relevant" : "Not Relevant",
-    });
+    rows.push({ text, choose_one: flipped ? "Relevant" : "Not Relevant" });
   }
   return rows;
 }
