@@ -15,12 +15,7 @@ import {
   resolveConfig,
   runTraining,
 } from "../src/pipeline/index.ts";
-import {
-  type ClassifierSpec,
-  nodeStoreWriter,
-  openRegistry,
-  type StoreWriter,
-} from "../src/registry/index.ts";
+import { nodeStoreWriter, openRegistry, type StoreWriter } from "../src/registry/index.ts";
 import { generateRows, writeJsonl } from "./train-fixtures.ts";
 
 let root = "";
