@@ -38,6 +38,8 @@ export interface CreateServerOptions {
   readonly draining?: () => boolean;
 }
 
+const MAX_PARAM_LENGTH = 200;
+
 /** Incoming `x-request-id` values are echoed only when short and plain, so logs stay clean. */
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -88,7 +90,14 @@ export async function createServer(options: CreateServerOptions): Promise<SiftAp
     requestIdHeader: false,
     genReqId: requestId,
     clientErrorHandler: clientErrorHandler(limits.requestTimeoutMs),
-    routerOptions: { maxParamLength: 200 },
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    frameworkErrors: (error, _request, reply) => {
+      const sift =
+        error.code === "FST_ERR_MAX_PARAM_LENGTH"
+          ? siftError("INVALID_REQUEST", `A path segment is longer than ${MAX_PARAM_LENGTH} characters.`)
+          : siftError("INVALID_REQUEST", "The URL is not valid (check its percent-encoding).");
+      void reply.code(sift.status).send(errorBody(sift));
+    },
     ajv: {
       customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false, useDefaults: true },
     },
