@@ -96,7 +96,9 @@ export async function createServer(options: CreateServerOptions): Promise<SiftAp
         error.code === "FST_ERR_MAX_PARAM_LENGTH"
           ? siftError("INVALID_REQUEST", `A path segment is longer than ${MAX_PARAM_LENGTH} characters.`)
           : siftError("INVALID_REQUEST", "The URL is not valid (check its percent-encoding).");
-      void reply.code(sift.status).send(errorBody(sift));
+      // Framework errors reach a reply typed without our schemas; the body is the usual shape.
+      const raw = reply as unknown as { code(status: number): { send(body: unknown): unknown } };
+      raw.code(sift.status).send(errorBody(sift));
     },
     ajv: {
       customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false, useDefaults: true },
