@@ -91,8 +91,12 @@ describe("nfkc", () => {
 describe("urls, mentions, hashtags", () => {
   const tweet = "@KOMONews Fire on #I5 near Everett http://t.co/abc123 #WAwildfire via @Reuters";
   test("URLs: token, strip, keep", () => {
-    assert.equal(replaceUrls(tweet, "token"), tweet.replace("http://t.co/abc123", URL_TOKEN));
-    assert.equal(replaceUrls("see www.example.com/x now", "strip"), "see  now");
+    assert.equal(replaceUrls(tweet, "token"), tweet.replace("http://t.co/abc123", ` ${URL_TOKEN} `));
+    assert.equal(replaceUrls("see www.example.com/x now", "strip"), "see   now");
+    assert.equal(
+      replaceUrls("Derail Into A River In Indiahttp://t.co/x1", "token"),
+      `Derail Into A River In India ${URL_TOKEN} `,
+    );
     assert.equal(replaceUrls(tweet, "keep"), tweet);
   });
   test("mentions: token, word, strip; e-mail addresses are not mentions", () => {

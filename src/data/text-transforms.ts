@@ -32,13 +32,15 @@ export function decodeEntities(text: string): string {
   return once.includes("&") ? decodeHTML(once) : once;
 }
 
-export const URL_PATTERN = /\b(?:https?:\/\/|www\.)\S+/gi;
+// No leading \b: tweets glue links to the last word ("Indiahttp://t.co/…").
+export const URL_PATTERN = /(?:https?:\/\/|\bwww\.)\S+/gi;
 const MENTION_PATTERN = /(^|[^\w@])@(\w+)/g;
 const HASHTAG_PATTERN = /(^|[^\w&#])#(\w*[A-Za-z_]\w*)/g;
 
 export function replaceUrls(text: string, policy: EntityPolicy): string {
   if (policy === "keep" || !/https?:|www\./i.test(text)) return text;
-  return text.replace(URL_PATTERN, policy === "token" ? URL_TOKEN : "");
+  // Spaces around the token keep it off a glued word; the whitespace step tidies them.
+  return text.replace(URL_PATTERN, policy === "token" ? ` ${URL_TOKEN} ` : " ");
 }
 
 function replaceSigil(text: string, pattern: RegExp, policy: SigilPolicy, token: string): string {
