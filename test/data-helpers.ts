@@ -62,7 +62,9 @@ export async function tarBytes(members: readonly Member[]): Promise<Buffer> {
       mode: type === "directory" ? 0o755 : 0o644,
     };
     await new Promise<void>((resolve, reject) => {
-      pack.entry(header, type === "file" ? (m.content ?? "") : undefined, (e) => (e ? reject(e) : resolve()));
+      const done = (e?: Error | null) => (e ? reject(e) : resolve());
+      if (type === "file") pack.entry(header, m.content ?? "", done);
+      else pack.entry(header, done).end();
     });
   }
   pack.finalize();
