@@ -3,16 +3,39 @@
  * conformance suite.
  */
 import { siftError } from "../errors.ts";
+import { LinearEnsemble } from "./ensemble.ts";
 import type { Estimator } from "./estimator.ts";
 import { LogisticRegression } from "./logistic.ts";
+import { ComplementNB, MultinomialNB } from "./naive-bayes.ts";
+import { NbLogisticRegression } from "./nb-logistic.ts";
 import type { ClassifierSpec } from "./types.ts";
 
-export const ESTIMATOR_KINDS = ["logistic"] as const;
+export const ESTIMATOR_KINDS = [
+  "logistic",
+  "nb-logistic",
+  "multinomial-nb",
+  "complement-nb",
+  "ensemble",
+] as const;
 
 export function createEstimator(spec: ClassifierSpec): Estimator {
   switch (spec.kind) {
     case "logistic":
       return new LogisticRegression(spec.params);
+    case "nb-logistic":
+      return new NbLogisticRegression(spec.params);
+    case "multinomial-nb":
+      return new MultinomialNB(spec.params);
+    case "complement-nb":
+      return new ComplementNB(spec.params);
+    case "ensemble": {
+      const entries = Object.entries(spec.parts ?? {});
+      return new LinearEnsemble(
+        spec.params,
+        entries.map(([name]) => name),
+        entries.map(([, part]) => createEstimator(part)),
+      );
+    }
     default:
       throw siftError(
         "PARAM_INVALID",

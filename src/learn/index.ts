@@ -1,6 +1,10 @@
 /** The learning core's public surface: estimators, classifiers, metrics and model selection. */
 
 export { defaultClassifierSpec, fitClassifier, loadClassifier } from "./compose.ts";
+export { LinearEnsemble } from "./ensemble.ts";
+export type { BinaryLinear, Estimator } from "./estimator.ts";
+export { createEstimator, ESTIMATOR_KINDS } from "./estimators.ts";
+export { LogisticRegression, logisticSchema } from "./logistic.ts";
 export type { AveragedScores, ClassificationScores, ClassScores, ConfusionMatrix } from "./metrics.ts";
 export {
   accuracy,
@@ -16,6 +20,8 @@ export type { CurveOptions, PrCurve, RocCurve } from "./metrics-curves.ts";
 export { averagePrecision, prCurve, rocAuc, rocCurve } from "./metrics-curves.ts";
 export type { BinaryConfusion, BinaryReport } from "./metrics-report.ts";
 export { binaryReport } from "./metrics-report.ts";
+export { ComplementNB, MultinomialNB } from "./naive-bayes.ts";
+export { NbLogisticRegression } from "./nb-logistic.ts";
 export type { DenseMatrix, SgdInput } from "./sgd.ts";
 export { SGDClassifier } from "./sgd.ts";
 export type { SgdParams } from "./sgd-params.ts";
