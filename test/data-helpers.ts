@@ -64,7 +64,7 @@ export async function tarBytes(members: readonly Member[]): Promise<Buffer> {
     await new Promise<void>((resolve, reject) => {
       const done = (e?: Error | null) => (e ? reject(e) : resolve());
       if (type === "file") pack.entry(header, m.content ?? "", done);
-      else pack.entry(header, done).end();
+      else pack.entry(header, done);
     });
   }
   pack.finalize();
