@@ -1,0 +1,146 @@
+/**
+ * What the image does, without a Docker engine: copy what the Dockerfile's runtime stage copies
+ * into a clean folder, install production dependencies only, put a trained model in the store
+ * (the image's model stage), run the image's start command and call it.
+ */
+import assert from "node:assert/strict";
+import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { cp, mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { after, before, describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { openRegistry } from "../src/registry/index.ts";
+import { registerModel } from "./serve-fixtures.ts";
+
+const run = promisify(execFile);
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+
+interface Image {
+  readonly copies: string[];
+  readonly env: Record<string, string>;
+  readonly cmd: string[];
+  readonly modelStage: string | undefined;
+}
+
+/** Reads the runtime stage (the last FROM) of the Dockerfile: its COPY sources, ENV and CMD. */
+export function readDockerfile(text: string): Image {
+  const joined = text.replace(/\\\n\s*/g, " ");
+  const stages = joined.split(/^FROM /m);
+  const runtime = stages.at(-1) ?? "";
+  const copies: string[] = [];
+  const env: Record<string, string> = {};
+  let cmd: string[] = [];
+  for (const line of runtime.split("\n")) {
+    const copy = /^COPY (?!--from)(?:--chown=\S+ )?(.+) \S+$/.exec(line);
+    if (copy?.[1] !== undefined) copies.push(...copy[1].split(/\s+/));
+    const envLine = /^ENV (.+)$/.exec(line);
+    if (envLine?.[1] !== undefined)
+      for (const [, k, v] of envLine[1].matchAll(/(\w+)=(\S+)/g)) env[k as string] = v as string;
+    const cmdLine = /^CMD (\[.+\])$/.exec(line);
+    if (cmdLine?.[1] !== undefined) cmd = JSON.parse(cmdLine[1]) as string[];
+  }
+  const modelStage = /^RUN (node src\/cli\/main\.ts train .+?)(?: >.*)?$/m.exec(joined)?.[1];
+  return { copies, env, cmd, modelStage };
+}
+
+let dir: string;
+let child: ChildProcess | undefined;
+
+before(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), "sift-image-"));
+});
+
+after(async () => {
+  if (child !== undefined && child.exitCode === null) child.kill("SIGKILL");
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function hasSamplePackage(): Promise<boolean> {
+  try {
+    return (await readdir(path.join(ROOT, "samples"))).some((f) => f.endsWith(".tar.gz"));
+  } catch {
+    return false;
+  }
+}
+
+describe("the container image, rehearsed", { timeout: 300_000 }, () => {
+  it("installs production dependencies only, starts, is ready and predicts", async (t) => {
+    const image = readDockerfile(await readFile(path.join(ROOT, "Dockerfile"), "utf8"));
+    assert.deepEqual(image.cmd.slice(0, 3), ["node", "src/cli/main.ts", "serve"]);
+    assert.ok(image.copies.includes("package-lock.json") && image.copies.includes("src"));
+    for (const source of image.copies)
+      await cp(path.join(ROOT, source), path.join(dir, source), { recursive: true });
+
+    await run("npm", ["ci", "--omit=dev", "--prefer-offline", "--no-audit", "--no-fund"], {
+      cwd: dir,
+      timeout: 240_000,
+    }).catch((error: { stderr?: string }) => {
+      const stderr = String(error.stderr ?? "");
+      // The image's deps stage runs the same `npm ci`: a stale lock file breaks the build too.
+      if (stderr.includes("in sync"))
+        assert.fail(
+          "package-lock.json is out of sync with package.json: run `npm install` and commit the lock",
+        );
+      throw error;
+    });
+    for (const devTool of ["typescript", "@biomejs/biome", "fast-check", "autocannon", "playwright-core"]) {
+      await assert.rejects(stat(path.join(dir, "node_modules", devTool)), `${devTool} must not be installed`);
+    }
+
+    // The model stage: train the bundled sample when the repository has one, else a test model.
+    const store = path.join(dir, ".sift");
+    if (image.modelStage !== undefined && (await hasSamplePackage())) {
+      const [command, ...args] = image.modelStage.replace("/app/.sift", store).split(" ");
+      await run(command as string, args, { cwd: ROOT, timeout: 240_000 });
+    } else {
+      t.diagnostic("no bundled sample package yet: the store gets a model trained by the test fixtures");
+      const registry = openRegistry(store);
+      const version = await registerModel(registry, "relevance");
+      await registry.promote("relevance", version.version);
+      registry.close();
+    }
+
+    const port = 18_000 + Math.floor(Math.random() * 2000);
+    const [node, ...args] = image.cmd;
+    child = spawn(
+      node === "node" ? process.execPath : (node as string),
+      [...args, "--grpc-port", "0", "--host", "127.0.0.1"],
+      {
+        cwd: dir,
+        env: {
+          ...process.env,
+          ...image.env,
+          SIFT_STORE: store,
+          NODE_COMPILE_CACHE: path.join(dir, ".cache"),
+          PORT: String(port),
+        },
+        stdio: ["ignore", "ignore", "pipe"],
+      },
+    );
+    const deadline = Date.now() + 60_000;
+    let ready = false;
+    while (!ready && Date.now() < deadline) {
+      ready = await fetch(`http://127.0.0.1:${port}/readyz`).then(
+        (r) => r.status === 200,
+        () => false,
+      );
+      if (!ready) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    assert.ok(ready, "the image never became ready");
+    const response = await fetch(`http://127.0.0.1:${port}/v1/predict`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ sentence: "Forest fire near La Ronge" }),
+    });
+    assert.equal(response.status, 200);
+    const body = (await response.json()) as { label: string; model: { version: number } };
+    assert.ok(["Relevant", "Not Relevant"].includes(body.label));
+    assert.equal(body.model.version, 1);
+
+    const exited = new Promise<number | null>((resolve) => child?.once("exit", (code) => resolve(code)));
+    child.kill("SIGTERM");
+    assert.equal(await exited, 0);
+  });
+});
