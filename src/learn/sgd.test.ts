@@ -224,6 +224,17 @@ describe("SGDClassifier behaviour", () => {
     }
   });
 
+  it("rejected input leaves a fitted model exactly as it was", () => {
+    const a = new SGDClassifier({ seed: 4 }).partialFit(data, Y);
+    const b = new SGDClassifier({ seed: 4 }).partialFit(data, Y);
+    const bad = Float32Array.from(X);
+    bad[40] = Number.NaN;
+    assert.throws(() => a.partialFit(dense(bad, 3), Y), /NaN or infinite/);
+    a.partialFit(data, Y);
+    b.partialFit(data, Y);
+    assert.deepEqual(a.coefficients(), b.coefficients());
+  });
+
   it("learns a separable problem", () => {
     const rows = 2000;
     const x = new Float32Array(rows * 2);

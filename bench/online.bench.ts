@@ -1,0 +1,101 @@
+/**
+ * Online-learning benchmark (npm run bench:online [ROWS]): the seed's scale test, side by side
+ * with ../shared/bench-peers/sklearn_sgd.py. Both sides train on the very same rows:
+ * make_classification(n_samples=2.2M, n_features=25, n_informative=10, random_state=0) as float32,
+ * regenerated here bit for bit by make-classification.ts (generation is not timed); the first 2M
+ * rows are streamed through partialFit in 100k-row chunks until ROWS rows (default 10M) have been
+ * seen, one pass per chunk, and accuracy is scored on the last 200k rows, which training never sees.
+ * sift's model is SGDClassifier with scikit-learn's defaults and loss log_loss, as the peer's.
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { SGDClassifier } from "../src/learn/index.ts";
+import { makeClassification } from "./make-classification.ts";
+
+const PYTHON = "/usr/bin/python3";
+const PEER = new URL("../../shared/bench-peers/sklearn_sgd.py", import.meta.url).pathname;
+const FEATURES = 25;
+const BLOCK = 2_000_000;
+const CHUNK = 100_000;
+const HELD_OUT = 200_000;
+
+interface Figures {
+  readonly rows: number;
+  readonly seconds: number;
+  readonly rows_per_s: number;
+  readonly accuracy: number;
+}
+
+function runSift(rows: number): Figures {
+  const block = Math.min(rows, BLOCK);
+  const t0 = performance.now();
+  const data = makeClassification({ rows: block + HELD_OUT, features: FEATURES, informative: 10, seed: 0 });
+  console.error(
+    `generated ${block + HELD_OUT} rows in ${((performance.now() - t0) / 1000).toFixed(1)} s (not timed)`,
+  );
+  const x = data.x.subarray(0, block * FEATURES);
+  const y = data.y.subarray(0, block);
+  const model = new SGDClassifier({ loss: "log_loss", seed: 0 });
+  const start = performance.now();
+  let done = 0;
+  while (done < rows) {
+    for (let i = 0; i < block; i += CHUNK) {
+      const n = Math.min(CHUNK, block - i);
+      model.partialFit(
+        { rows: n, cols: FEATURES, data: x.subarray(i * FEATURES, (i + n) * FEATURES) },
+        y.subarray(i, i + n),
+      );
+    }
+    done += block;
+  }
+  const seconds = (performance.now() - start) / 1000;
+  const predicted = model.predict({
+    rows: HELD_OUT,
+    cols: FEATURES,
+    data: data.x.subarray(block * FEATURES),
+  });
+  const truth = data.y.subarray(block);
+  let hits = 0;
+  for (let i = 0; i < HELD_OUT; i++) hits += predicted[i] === truth[i] ? 1 : 0;
+  return { rows: done, seconds, rows_per_s: Math.round(done / seconds), accuracy: hits / HELD_OUT };
+}
+
+function runPeer(rows: number): Figures | string {
+  if (!existsSync(PYTHON) || !existsSync(PEER)) return `peer not run: ${PYTHON} or ${PEER} is missing`;
+  try {
+    const out = execFileSync(PYTHON, [PEER, String(rows)], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    return JSON.parse(out.trim().split("\n").pop() ?? "") as Figures;
+  } catch (error) {
+    return `peer failed: ${(error as Error).message.split("\n")[0]}`;
+  }
+}
+
+const rows = Number(process.argv[2] ?? 10_000_000);
+if (!Number.isInteger(rows) || rows < CHUNK) {
+  console.error("usage: node bench/online.bench.ts [ROWS ≥ 100000]");
+  process.exit(2);
+}
+const sift = runSift(rows);
+const peer = runPeer(rows);
+const fmt = (n: number) => n.toLocaleString("en-US");
+console.log(
+  `online learning: ${fmt(rows)} rows × ${FEATURES} features, partialFit in ${fmt(CHUNK)}-row chunks, one core`,
+);
+console.log("                      rows/s      seconds   held-out accuracy");
+console.log(
+  `sift SGDClassifier  ${fmt(sift.rows_per_s).padStart(10)}  ${sift.seconds.toFixed(2).padStart(10)}   ${sift.accuracy.toFixed(4)}`,
+);
+if (typeof peer === "string") {
+  console.log(peer);
+} else {
+  console.log(
+    `sklearn (peer)      ${fmt(peer.rows_per_s).padStart(10)}  ${peer.seconds.toFixed(2).padStart(10)}   ${peer.accuracy.toFixed(4)}`,
+  );
+  console.log(
+    `ratio: sift/peer rows/s ${(sift.rows_per_s / peer.rows_per_s).toFixed(2)}× (target ≥ 1.5×); ` +
+      `accuracy difference ${((sift.accuracy - peer.accuracy) * 100).toFixed(2)} points (target within 1)`,
+  );
+}
