@@ -78,7 +78,7 @@ export async function executeSteps(context: StepContext): Promise<StepsOutcome> 
   try {
     const gates = await runGates(context, registry, evaluation);
     const gatesPassed = gates.every((g) => g.passed);
-    begin(context, "register")(0, "");
+    begin(context, "register");
     const draft = buildDraft({ context, classifier, evaluation, data, split, selection });
     const published = await registerAndPromote(context, registry, draft, gatesPassed);
     recorder.patch({ artifact: `${config.model.name}@${published.version}`, promoted: published.promoted });
@@ -102,7 +102,7 @@ async function readData(context: StepContext): Promise<PreparedData> {
 }
 
 function splitData(context: StepContext, data: PreparedData): Split {
-  begin(context, "split")(0, "");
+  begin(context, "split");
   const split = context.toolkit.splitRows(data.rows, context.config.split, context.config.seed);
   context.recorder.log(
     `split ${split.train.length} train / ${split.validation.length} validation / ${split.test.length} test (grouped by text, stratified, seed ${context.config.seed})`,
@@ -155,7 +155,7 @@ async function fitModel(
 }
 
 function evaluate(context: StepContext, classifier: TextClassifier, split: Split): Evaluation {
-  begin(context, "evaluate")(0, "");
+  begin(context, "evaluate");
   const validation = scoreSplit(classifier, split.validation);
   const test = scoreSplit(classifier, split.test);
   const threshold = context.toolkit.chooseThreshold(
@@ -177,7 +177,7 @@ async function runGates(
   registry: Registry,
   evaluation: Evaluation,
 ): Promise<GateResult[]> {
-  begin(context, "gates")(0, "");
+  begin(context, "gates");
   const { gates, model } = context.config;
   const champion = gates.champion
     ? await scoreChampion({
@@ -206,7 +206,7 @@ interface ReportInputs {
 
 function reportStep(context: StepContext, inputs: ReportInputs): string | null {
   if (!context.config.report.enabled) return null;
-  begin(context, "report")(0, "");
+  begin(context, "report");
   const { evaluation, split, data } = inputs;
   const record = context.recorder.record;
   const found = mistakes(evaluation.test, evaluation.threshold, context.config.report.examples);
