@@ -22,6 +22,16 @@ export type { BinaryConfusion, BinaryReport } from "./metrics-report.ts";
 export { binaryReport } from "./metrics-report.ts";
 export { ComplementNB, MultinomialNB } from "./naive-bayes.ts";
 export { NbLogisticRegression } from "./nb-logistic.ts";
+export type {
+  CandidateResult,
+  CrossValidation,
+  FoldScores,
+  GridSearchResult,
+  SelectionOptions,
+} from "./selection.ts";
+export { crossValidate, gridSearch } from "./selection.ts";
+export type { Candidate, SearchSpace } from "./selection-spec.ts";
+export { candidatesOf, withParam } from "./selection-spec.ts";
 export type { DenseMatrix, SgdInput } from "./sgd.ts";
 export { SGDClassifier } from "./sgd.ts";
 export type { SgdParams } from "./sgd-params.ts";
