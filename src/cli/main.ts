@@ -6,6 +6,7 @@
 import { Command, CommanderError } from "commander";
 import { isSiftError } from "../errors.ts";
 import { registerDataCommands } from "./data.ts";
+import { registerModelsCommands } from "./models.ts";
 import { registerServeCommands } from "./serve.ts";
 import { registerTrainCommands } from "./train.ts";
 
@@ -15,6 +16,7 @@ const program = new Command("sift")
   .exitOverride();
 
 registerDataCommands(program);
+registerModelsCommands(program);
 registerTrainCommands(program);
 registerServeCommands(program);
 
