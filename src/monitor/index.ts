@@ -1,0 +1,16 @@
+/** The production loop: prediction log, feedback, drift, live metrics, reports, online learning. */
+export {
+  DEFAULT_THRESHOLDS,
+  driftAlerts,
+  driftSignals,
+  evenEdges,
+  histogram,
+  labelShift,
+  psi,
+} from "./drift.ts";
+export { LogStore, type LogStoreOptions } from "./log-store.ts";
+export { Monitor, type MonitorLogger, type MonitorOptions, type ObservedModel } from "./monitor.ts";
+export { PredictionLog, type PredictionLogHooks, type PredictionLogStats } from "./prediction-log.ts";
+export { buildReference, foldLabelMix, parseReference, type ReferenceInput } from "./reference.ts";
+export { countOov, sentenceHash, tokenize } from "./tokens.ts";
+export type * from "./types.ts";

@@ -1,0 +1,135 @@
+import assert from "node:assert/strict";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { isSiftError } from "../errors.ts";
+import { LogStore, type PredictionEvent, sentenceHash } from "./index.ts";
+
+let dir = "";
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), "sift-log-"));
+});
+after(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+function event(id: string, sentence: string, overrides: Partial<PredictionEvent> = {}): PredictionEvent {
+  return {
+    id,
+    time: 1000,
+    model: "relevance",
+    version: 1,
+    score: 0.9,
+    label: "Relevant",
+    latencyMs: 1.5,
+    route: "primary",
+    variant: "default",
+    sentence,
+    ...overrides,
+  };
+}
+
+test("the log keeps a hash, not the sentence, unless configured; OOV counts against the vocabulary", () => {
+  const store = new LogStore(join(dir, "a.db"));
+  store.setVocabulary("relevance", 1, ["fire", "in"]);
+  store.insert([event("p1", "Fire in Paris")]);
+  const [row] = [...store.rows()];
+  assert.equal(row?.sentence, null);
+  assert.equal(row?.sentenceHash, sentenceHash("Fire in Paris"));
+  assert.equal(row?.tokens, 3);
+  assert.equal(row?.oovTokens, 1);
+  store.close();
+  const keeping = new LogStore(join(dir, "b.db"), { keepSentences: true });
+  keeping.insert([event("p1", "Fire in Paris")]);
+  assert.equal([...keeping.rows()][0]?.sentence, "Fire in Paris");
+  keeping.close();
+});
+
+test("feedback joins by id or sentence, is idempotent, and a different label replaces", () => {
+  const store = new LogStore(join(dir, "c.db"));
+  store.insert([
+    event("p1", "fire downtown"),
+    event("p2", "nice day", { label: "Not Relevant", score: 0.1 }),
+    event("s1", "fire downtown", { route: "shadow", requestId: "p1", version: 2, label: "Not Relevant" }),
+  ]);
+  assert.deepEqual(store.recordFeedback({ id: "p1", label: "Relevant" }), {
+    status: "created",
+    predictionId: "p1",
+    label: "Relevant",
+  });
+  assert.equal(store.recordFeedback({ id: "p1", label: "Relevant" }).status, "unchanged");
+  assert.equal(store.recordFeedback({ sentence: "fire downtown", label: "Relevant" }).status, "unchanged");
+  assert.equal(
+    store.recordFeedback({ id: "s1", label: "Relevant" }).status,
+    "unchanged",
+    "shadow id joins its request",
+  );
+  assert.equal(store.recordFeedback({ id: "p2", label: "Relevant" }).status, "created");
+  assert.equal(store.recordFeedback({ id: "p2", label: "Not Relevant" }).status, "replaced");
+  assert.equal(store.counts().feedback, 2);
+  const unjoined = store.recordFeedback({ sentence: "never predicted", label: "Relevant" });
+  assert.deepEqual(unjoined, { status: "created", predictionId: null, label: "Relevant" });
+  assert.throws(
+    () => store.recordFeedback({ id: "nope", label: "Relevant" }),
+    (e: unknown) => isSiftError(e) && e.code === "PREDICTION_NOT_FOUND" && e.status === 404,
+  );
+  const rows = store.feedbackRows();
+  assert.deepEqual(
+    rows.map((r) => [r.sentence, r.label]),
+    [
+      ["fire downtown", "Relevant"], // the sentence came with the second, idempotent feedback
+      [null, "Not Relevant"],
+      ["never predicted", "Relevant"],
+    ],
+  );
+  const live = store.liveMetrics();
+  const v1 = live.find((m) => m.version === 1);
+  const v2 = live.find((m) => m.version === 2);
+  assert.deepEqual([v1?.tp, v1?.fp, v1?.fn, v1?.tn, v1?.labelled], [1, 0, 0, 1, 2]);
+  assert.equal(v1?.precision, 1);
+  assert.deepEqual([v2?.route, v2?.fn, v2?.recall], ["shadow", 1, 0]);
+  store.close();
+});
+
+test("series buckets predictions by time and version; events keep their order", () => {
+  const store = new LogStore(join(dir, "d.db"));
+  store.insert([
+    event("a", "x", { time: 10 }),
+    event("b", "y", { time: 70 }),
+    event("c", "z", { time: 75, version: 2 }),
+  ]);
+  const buckets = store.series(0, 60);
+  assert.deepEqual(
+    buckets.map((b) => [b.start, b.version, b.predictions]),
+    [
+      [0, 1, 1],
+      [60, 1, 1],
+      [60, 2, 1],
+    ],
+  );
+  store.addEvent({ time: 5, kind: "model_loaded", model: "relevance", version: 1, detail: "production" });
+  store.addEvent({ time: 6, kind: "drift_alert", model: null, version: null, detail: "score_psi" });
+  assert.deepEqual(
+    store.events().map((e) => e.kind),
+    ["model_loaded", "drift_alert"],
+  );
+  store.close();
+});
+
+test("prune deletes by age, then the oldest rows beyond the size limit", () => {
+  const store = new LogStore(join(dir, "e.db"), { maxAgeDays: 1, maxRows: 2 });
+  const day = 86_400_000;
+  store.insert([
+    event("old", "a", { time: 0 }),
+    event("n1", "b", { time: 2 * day }),
+    event("n2", "c", { time: 2 * day + 1 }),
+    event("n3", "d", { time: 2 * day + 2 }),
+  ]);
+  assert.equal(store.prune(2 * day + 10), 2);
+  assert.deepEqual(
+    [...store.rows()].map((r) => r.id),
+    ["n2", "n3"],
+  );
+  store.close();
+});

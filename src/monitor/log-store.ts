@@ -1,0 +1,451 @@
+/**
+ * The prediction log and feedback on SQLite (node:sqlite, WAL). Synchronous: in a server it runs
+ * inside the log writer's worker thread, so the request path never touches the disk; the CLI
+ * (export, report, learn) opens it directly.
+ */
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { DatabaseSync, type SQLOutputValue, type StatementSync } from "node:sqlite";
+import { siftError } from "../errors.ts";
+import { applySchema } from "./log-schema.ts";
+import { countOov, sentenceHash, tokenize } from "./tokens.ts";
+import type {
+  FeedbackInput,
+  FeedbackResult,
+  FeedbackRow,
+  LiveMetrics,
+  LoopEvent,
+  PredictionEvent,
+  PredictionRoute,
+  PredictionRow,
+  TimeBucket,
+} from "./types.ts";
+
+export interface LogStoreOptions {
+  readonly keepSentences?: boolean;
+  readonly maxAgeDays?: number;
+  readonly maxRows?: number;
+  /** The label counted as positive in live precision/recall when a model has not said. */
+  readonly positiveLabel?: string;
+  readonly readOnly?: boolean;
+}
+
+type Row = Record<string, SQLOutputValue>;
+
+const num = (row: Row, key: string): number => Number(row[key] ?? 0);
+const str = (row: Row, key: string): string => String(row[key] ?? "");
+const strOrNull = (row: Row, key: string): string | null => (row[key] == null ? null : String(row[key]));
+
+export class LogStore {
+  readonly path: string;
+  readonly #db: DatabaseSync;
+  readonly #keepSentences: boolean;
+  readonly #maxAgeDays: number;
+  readonly #maxRows: number;
+  readonly #positive: Map<string, string> = new Map();
+  readonly #defaultPositive: string;
+  readonly #vocabularies: Map<string, ReadonlySet<string>> = new Map();
+  readonly #insert: StatementSync | null;
+
+  constructor(path: string, options: LogStoreOptions = {}) {
+    this.path = path;
+    if (!options.readOnly) mkdirSync(dirname(path), { recursive: true });
+    this.#db = new DatabaseSync(path, options.readOnly ? { readOnly: true } : {});
+    if (options.readOnly) this.#db.exec("PRAGMA busy_timeout=5000");
+    else applySchema(this.#db);
+    this.#keepSentences = options.keepSentences ?? false;
+    this.#maxAgeDays = options.maxAgeDays ?? 30;
+    this.#maxRows = options.maxRows ?? 5_000_000;
+    this.#defaultPositive = options.positiveLabel ?? "Relevant";
+    this.#insert = options.readOnly
+      ? null
+      : this.#db.prepare(
+          `INSERT OR IGNORE INTO predictions (id, request_id, time, model, version, score, label, latency_ms,
+             route, variant, sentence_hash, sentence, tokens, oov_tokens)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        );
+  }
+
+  /** The training vocabulary of a model version; its predictions' OOV tokens count against it. */
+  setVocabulary(model: string, version: number, tokens: readonly string[]): void {
+    this.#vocabularies.set(`${model}@${version}`, new Set(tokens));
+  }
+
+  setPositiveLabel(model: string, label: string): void {
+    this.#positive.set(model, label);
+  }
+
+  /** Writes a batch in one transaction: after a crash the batch is there whole or not at all. */
+  insert(events: readonly PredictionEvent[]): number {
+    const insert = this.#insert;
+    if (insert === null) throw siftError("INTERNAL", "the prediction log was opened read-only");
+    this.#db.exec("BEGIN");
+    try {
+      for (const event of events) insert.run(...this.#values(event));
+      this.#db.exec("COMMIT");
+    } catch (error) {
+      this.#db.exec("ROLLBACK");
+      throw error;
+    }
+    return events.length;
+  }
+
+  #values(e: PredictionEvent): Array<string | number | null> {
+    const tokens = tokenize(e.sentence);
+    const vocabulary = this.#vocabularies.get(`${e.model}@${e.version}`) ?? null;
+    return [
+      e.id,
+      e.requestId ?? e.id,
+      e.time,
+      e.model,
+      e.version,
+      e.score,
+      e.label,
+      e.latencyMs,
+      e.route,
+      e.variant,
+      sentenceHash(e.sentence),
+      this.#keepSentences ? e.sentence : null,
+      tokens.length,
+      countOov(tokens, vocabulary),
+    ];
+  }
+
+  /**
+   * Joins feedback with the log. By id: the prediction must be logged (else PREDICTION_NOT_FOUND).
+   * By sentence: joined to the latest prediction of that sentence, or kept unjoined (it still
+   * teaches `sift learn` and retraining). Same label again = unchanged; a different label for the
+   * same prediction replaces the earlier one.
+   */
+  recordFeedback(input: FeedbackInput, now: number = Date.now()): FeedbackResult {
+    const target = input.id !== undefined ? this.#byId(input.id) : this.#bySentence(input.sentence ?? "");
+    const sentence = input.sentence ?? target.sentence;
+    const existing = this.#db.prepare("SELECT label FROM feedback WHERE key = ?").get(target.key);
+    if (existing === undefined) {
+      this.#db
+        .prepare(
+          "INSERT INTO feedback (key, prediction_id, sentence_hash, sentence, label, time) VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .run(target.key, target.predictionId, target.hash, sentence, input.label, now);
+      return { status: "created", predictionId: target.predictionId, label: input.label };
+    }
+    if (str(existing, "label") === input.label) {
+      this.#db
+        .prepare("UPDATE feedback SET sentence = coalesce(sentence, ?) WHERE key = ?")
+        .run(sentence, target.key);
+      return { status: "unchanged", predictionId: target.predictionId, label: input.label };
+    }
+    this.#db
+      .prepare("UPDATE feedback SET label = ?, time = ?, sentence = coalesce(?, sentence) WHERE key = ?")
+      .run(input.label, now, sentence, target.key);
+    return { status: "replaced", predictionId: target.predictionId, label: input.label };
+  }
+
+  #byId(id: string): { key: string; predictionId: string; hash: string; sentence: string | null } {
+    const row = this.#db
+      .prepare("SELECT request_id, sentence_hash, sentence FROM predictions WHERE id = ?")
+      .get(id);
+    if (row === undefined) throw siftError("PREDICTION_NOT_FOUND", JSON.stringify(id));
+    const requestId = str(row, "request_id");
+    return {
+      key: requestId,
+      predictionId: requestId,
+      hash: str(row, "sentence_hash"),
+      sentence: strOrNull(row, "sentence"),
+    };
+  }
+
+  #bySentence(sentence: string): {
+    key: string;
+    predictionId: string | null;
+    hash: string;
+    sentence: string;
+  } {
+    const hash = sentenceHash(sentence);
+    const row = this.#db
+      .prepare(
+        "SELECT request_id FROM predictions WHERE sentence_hash = ? AND route = 'primary' ORDER BY time DESC LIMIT 1",
+      )
+      .get(hash);
+    if (row === undefined) return { key: `sentence:${hash}`, predictionId: null, hash, sentence };
+    const requestId = str(row, "request_id");
+    return { key: requestId, predictionId: requestId, hash, sentence };
+  }
+
+  /** Predictions joined with feedback, per model version and route, since `since` (epoch ms). */
+  liveMetrics(since = 0): LiveMetrics[] {
+    const rows = this.#db
+      .prepare(
+        `SELECT p.model, p.version, p.route, p.label AS predicted, f.label AS truth,
+                count(*) AS n, sum(p.latency_ms) AS latency
+         FROM predictions p LEFT JOIN feedback f ON f.key = p.request_id
+         WHERE p.time >= ? GROUP BY p.model, p.version, p.route, p.label, f.label`,
+      )
+      .all(since);
+    const byVersion = new Map<string, Counts>();
+    for (const row of rows) {
+      const key = `${str(row, "model")}\u0000${num(row, "version")}\u0000${str(row, "route")}`;
+      const counts = byVersion.get(key) ?? emptyCounts(row);
+      this.#accumulate(counts, row);
+      byVersion.set(key, counts);
+    }
+    return [...byVersion.values()].map(toLiveMetrics);
+  }
+
+  #accumulate(counts: Counts, row: Row): void {
+    const n = num(row, "n");
+    const positive = this.#positive.get(counts.model) ?? this.#defaultPositive;
+    counts.predictions += n;
+    counts.latency += num(row, "latency");
+    const truth = strOrNull(row, "truth");
+    if (truth === null) return;
+    counts.labelled += n;
+    const predictedPositive = str(row, "predicted") === positive;
+    const truePositive = truth === positive;
+    if (predictedPositive && truePositive) counts.tp += n;
+    else if (predictedPositive) counts.fp += n;
+    else if (truePositive) counts.fn += n;
+    else counts.tn += n;
+  }
+
+  /** The latest `limit` predictions of one model version, as drift inputs. */
+  driftSample(model: string, version: number, route: PredictionRoute = "primary", limit = 2000): DriftRows {
+    const rows = this.#db
+      .prepare(
+        `SELECT score, tokens, oov_tokens, label FROM predictions
+         WHERE model = ? AND version = ? AND route = ? ORDER BY time DESC, rowid DESC LIMIT ?`,
+      )
+      .all(model, version, route, limit);
+    const sample: DriftRows = { scores: [], lengths: [], tokens: 0, oovTokens: 0, labelCounts: {} };
+    for (const row of rows) {
+      sample.scores.push(num(row, "score"));
+      sample.lengths.push(num(row, "tokens"));
+      sample.tokens += num(row, "tokens");
+      sample.oovTokens += num(row, "oov_tokens");
+      const label = str(row, "label");
+      sample.labelCounts[label] = (sample.labelCounts[label] ?? 0) + 1;
+    }
+    return sample;
+  }
+
+  /** Model versions seen in the log (any route), most recent first. */
+  versions(): Array<{ model: string; version: number; route: PredictionRoute; last: number }> {
+    return this.#db
+      .prepare(
+        "SELECT model, version, route, max(time) AS last FROM predictions GROUP BY model, version, route ORDER BY last DESC",
+      )
+      .all()
+      .map((row) => ({
+        model: str(row, "model"),
+        version: num(row, "version"),
+        route: str(row, "route") as PredictionRoute,
+        last: num(row, "last"),
+      }));
+  }
+
+  /** Predictions grouped into time buckets of `bucketMs`, for plots over time. */
+  series(since: number, bucketMs: number, limit = 200_000): TimeBucket[] {
+    const rows = this.#db
+      .prepare(
+        `SELECT p.time, p.model, p.version, p.route, p.score, p.label, p.tokens, p.oov_tokens, f.label AS truth
+         FROM predictions p LEFT JOIN feedback f ON f.key = p.request_id
+         WHERE p.time >= ? ORDER BY p.time DESC, p.rowid DESC LIMIT ?`,
+      )
+      .all(since, limit)
+      .reverse();
+    const buckets = new Map<string, MutableBucket>();
+    for (const row of rows) {
+      const start = Math.floor(num(row, "time") / bucketMs) * bucketMs;
+      const key = `${start}\u0000${str(row, "model")}\u0000${num(row, "version")}\u0000${str(row, "route")}`;
+      const bucket = buckets.get(key) ?? newBucket(start, row);
+      this.#addToBucket(bucket, row);
+      buckets.set(key, bucket);
+    }
+    return [...buckets.values()];
+  }
+
+  #addToBucket(bucket: MutableBucket, row: Row): void {
+    const positive = this.#positive.get(bucket.model) ?? this.#defaultPositive;
+    const predictedPositive = str(row, "label") === positive;
+    bucket.predictions++;
+    bucket.positives += predictedPositive ? 1 : 0;
+    bucket.tokens += num(row, "tokens");
+    bucket.oovTokens += num(row, "oov_tokens");
+    bucket.scores.push(num(row, "score"));
+    const truth = strOrNull(row, "truth");
+    if (truth === null) return;
+    bucket.labelled++;
+    if (predictedPositive && truth === positive) bucket.tp++;
+    else if (predictedPositive) bucket.fp++;
+    else if (truth === positive) bucket.fn++;
+  }
+
+  counts(): { rows: number; feedback: number } {
+    const rows = this.#db.prepare("SELECT count(*) AS n FROM predictions").get();
+    const feedback = this.#db.prepare("SELECT count(*) AS n FROM feedback").get();
+    return { rows: rows ? num(rows, "n") : 0, feedback: feedback ? num(feedback, "n") : 0 };
+  }
+
+  /** Logged predictions since `since`, oldest first, streamed (exports can be large). */
+  *rows(since = 0): Generator<PredictionRow> {
+    const statement = this.#db.prepare("SELECT * FROM predictions WHERE time >= ? ORDER BY time, id");
+    for (const row of statement.iterate(since)) yield toPredictionRow(row);
+  }
+
+  /** Feedback since `since`, with the sentence from the feedback or, when logged, the prediction. */
+  feedbackRows(since = 0): FeedbackRow[] {
+    return this.#db
+      .prepare(
+        `SELECT f.prediction_id, f.sentence_hash, coalesce(f.sentence, p.sentence) AS sentence, f.label, f.time
+         FROM feedback f LEFT JOIN predictions p ON p.id = f.prediction_id
+         WHERE f.time >= ? ORDER BY f.time, f.key`,
+      )
+      .all(since)
+      .map((row) => ({
+        predictionId: strOrNull(row, "prediction_id"),
+        sentenceHash: str(row, "sentence_hash"),
+        sentence: strOrNull(row, "sentence"),
+        label: str(row, "label"),
+        time: num(row, "time"),
+      }));
+  }
+
+  addEvent(event: LoopEvent): void {
+    this.#db
+      .prepare("INSERT INTO events (time, kind, model, version, detail) VALUES (?, ?, ?, ?, ?)")
+      .run(event.time, event.kind, event.model, event.version, event.detail);
+  }
+
+  events(since = 0): LoopEvent[] {
+    return this.#db
+      .prepare("SELECT time, kind, model, version, detail FROM events WHERE time >= ? ORDER BY seq")
+      .all(since)
+      .map((row) => ({
+        time: num(row, "time"),
+        kind: str(row, "kind"),
+        model: strOrNull(row, "model"),
+        version: row.version == null ? null : num(row, "version"),
+        detail: str(row, "detail"),
+      }));
+  }
+
+  /** Deletes predictions older than the age limit, then the oldest beyond the row limit. */
+  prune(now: number = Date.now()): number {
+    const cutoff = now - this.#maxAgeDays * 86_400_000;
+    let deleted = Number(this.#db.prepare("DELETE FROM predictions WHERE time < ?").run(cutoff).changes);
+    const excess = this.counts().rows - this.#maxRows;
+    if (excess > 0) {
+      deleted += Number(
+        this.#db
+          .prepare(
+            "DELETE FROM predictions WHERE rowid IN (SELECT rowid FROM predictions ORDER BY time, rowid LIMIT ?)",
+          )
+          .run(excess).changes,
+      );
+    }
+    if (deleted > 0) this.#db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    return deleted;
+  }
+
+  close(): void {
+    if (this.#db.isOpen) this.#db.close();
+  }
+}
+
+export interface DriftRows {
+  scores: number[];
+  lengths: number[];
+  tokens: number;
+  oovTokens: number;
+  labelCounts: Record<string, number>;
+}
+
+interface Counts {
+  model: string;
+  version: number;
+  route: PredictionRoute;
+  predictions: number;
+  labelled: number;
+  latency: number;
+  tp: number;
+  fp: number;
+  fn: number;
+  tn: number;
+}
+
+type MutableBucket = { -readonly [K in keyof TimeBucket]: TimeBucket[K] } & { scores: number[] };
+
+function emptyCounts(row: Row): Counts {
+  return {
+    model: str(row, "model"),
+    version: num(row, "version"),
+    route: str(row, "route") as PredictionRoute,
+    predictions: 0,
+    labelled: 0,
+    latency: 0,
+    tp: 0,
+    fp: 0,
+    fn: 0,
+    tn: 0,
+  };
+}
+
+function newBucket(start: number, row: Row): MutableBucket {
+  return {
+    start,
+    model: str(row, "model"),
+    version: num(row, "version"),
+    route: str(row, "route") as PredictionRoute,
+    predictions: 0,
+    positives: 0,
+    tokens: 0,
+    oovTokens: 0,
+    scores: [],
+    labelled: 0,
+    tp: 0,
+    fp: 0,
+    fn: 0,
+  };
+}
+
+const ratio = (a: number, b: number): number => (b > 0 ? a / b : 0);
+
+function toLiveMetrics(c: Counts): LiveMetrics {
+  const precision = ratio(c.tp, c.tp + c.fp);
+  const recall = ratio(c.tp, c.tp + c.fn);
+  return {
+    model: c.model,
+    version: c.version,
+    route: c.route,
+    predictions: c.predictions,
+    labelled: c.labelled,
+    tp: c.tp,
+    fp: c.fp,
+    fn: c.fn,
+    tn: c.tn,
+    precision,
+    recall,
+    f1: ratio(2 * precision * recall, precision + recall),
+    accuracy: ratio(c.tp + c.tn, c.labelled),
+    meanLatencyMs: ratio(c.latency, c.predictions),
+  };
+}
+
+function toPredictionRow(row: Row): PredictionRow {
+  return {
+    id: str(row, "id"),
+    requestId: str(row, "request_id"),
+    time: num(row, "time"),
+    model: str(row, "model"),
+    version: num(row, "version"),
+    score: num(row, "score"),
+    label: str(row, "label"),
+    latencyMs: num(row, "latency_ms"),
+    route: str(row, "route") as PredictionRoute,
+    variant: str(row, "variant"),
+    sentenceHash: str(row, "sentence_hash"),
+    sentence: strOrNull(row, "sentence"),
+    tokens: num(row, "tokens"),
+    oovTokens: num(row, "oov_tokens"),
+  };
+}
