@@ -1,8 +1,11 @@
 /**
- * sha256 of the cleaned rows in canonical order (by key, then text, then label), so the same
- * cleaned data gives the same fingerprint whatever order the source stored it in.
+ * sha256 of the cleaned rows in canonical order, so the same cleaned data gives the same
+ * fingerprint whatever order the source stored it in. Canonical order: by a hash of the key, then
+ * key, text and label — sorting row indices by a 32-bit number is several times faster on a
+ * million rows than sorting the strings themselves.
  */
 import { createHash } from "node:crypto";
+import { seededHash } from "./group-allocation.ts";
 import type { CleanRow } from "./types.ts";
 
 function compare(a: string, b: string): number {
@@ -10,14 +13,24 @@ function compare(a: string, b: string): number {
   return a < b ? -1 : 1;
 }
 
-export function fingerprint(rows: readonly Pick<CleanRow, "key" | "text" | "label">[]): string {
-  const order = rows
-    .slice()
-    .sort((a, b) => compare(a.key, b.key) || compare(a.text, b.text) || compare(a.label, b.label));
+type Fingerprinted = Pick<CleanRow, "key" | "text" | "label">;
+
+export function fingerprint(rows: readonly Fingerprinted[]): string {
+  const hashes = new Uint32Array(rows.length);
+  for (let i = 0; i < rows.length; i++) hashes[i] = seededHash((rows[i] as Fingerprinted).key, 0);
+  const order = Array.from({ length: rows.length }, (_, i) => i);
+  order.sort((i, j) => {
+    const byHash = (hashes[i] as number) - (hashes[j] as number);
+    if (byHash !== 0) return byHash;
+    const a = rows[i] as Fingerprinted;
+    const b = rows[j] as Fingerprinted;
+    return compare(a.key, b.key) || compare(a.text, b.text) || compare(a.label, b.label);
+  });
   const hash = createHash("sha256");
   // Batched: one update per few thousand rows instead of one per row.
   let batch = "";
-  for (const row of order) {
+  for (const i of order) {
+    const row = rows[i] as Fingerprinted;
     batch += `${row.label}\t${JSON.stringify(row.text)}\n`;
     if (batch.length > 1 << 16) {
       hash.update(batch);

@@ -3,7 +3,7 @@
  * two parts), groups are stratified by their label, and within each label the groups fill the
  * parts towards their exact share, largest deficit first. The order groups are dealt in comes from
  * a seeded hash of the group key, so the result depends on the data and the seed only — not on the
- * order the rows arrive in.
+ * order the rows arrive in. Per-group state lives in typed arrays: a million groups stay cheap.
  */
 
 /** FNV-1a over the string, seeded, with a murmur3 finaliser for a well-spread 32-bit value. */
@@ -37,60 +37,80 @@ export function apportion(total: number, fractions: readonly number[]): number[]
   return parts;
 }
 
-interface GroupInfo {
-  readonly key: string;
-  readonly rows: number[];
-  readonly labelCounts: Map<string, number>;
-  hash: number;
+interface Groups {
+  /** Group id per row. */
+  readonly of: Int32Array;
+  readonly keys: string[];
+  readonly size: Int32Array;
+  /** Label per group: its most frequent label (ties to the alphabetically first). */
+  readonly label: string[];
 }
 
-function collectGroups(
-  labels: readonly string[],
-  groups: readonly string[],
-  seed: number,
-): Map<string, GroupInfo> {
-  const byKey = new Map<string, GroupInfo>();
+function collectGroups(labels: readonly string[], groups: readonly string[]): Groups {
+  const ids = new Map<string, number>();
+  const of = new Int32Array(labels.length);
+  const keys: string[] = [];
+  const first: string[] = [];
+  // Label counts only for groups of several rows; most groups are one row.
+  const mixed = new Map<number, Map<string, number>>();
   for (let i = 0; i < labels.length; i++) {
     const key = groups[i] as string;
-    let group = byKey.get(key);
-    if (group === undefined) {
-      group = { key, rows: [], labelCounts: new Map(), hash: 0 };
-      byKey.set(key, group);
-    }
-    group.rows.push(i);
     const label = labels[i] as string;
-    group.labelCounts.set(label, (group.labelCounts.get(label) ?? 0) + 1);
+    let id = ids.get(key);
+    if (id === undefined) {
+      id = keys.length;
+      ids.set(key, id);
+      keys.push(key);
+      first.push(label);
+    } else {
+      let counts = mixed.get(id);
+      if (counts === undefined) {
+        counts = new Map([[first[id] as string, 1]]);
+        mixed.set(id, counts);
+      }
+      counts.set(label, (counts.get(label) ?? 0) + 1);
+    }
+    of[i] = id;
   }
-  for (const group of byKey.values()) group.hash = seededHash(group.key, seed);
-  return byKey;
+  const size = new Int32Array(keys.length);
+  for (const id of of) size[id] = (size[id] as number) + 1;
+  for (const [id, counts] of mixed) first[id] = majority(counts);
+  return { of, keys, size, label: first };
 }
 
-/** A group's stratum: its most frequent label (ties to the alphabetically first, for determinism). */
-function groupLabel(group: GroupInfo): string {
+function majority(counts: Map<string, number>): string {
   let best = "";
   let bestCount = -1;
-  for (const [label, count] of group.labelCounts) {
+  for (const [label, count] of counts) {
     if (count > bestCount || (count === bestCount && label < best)) [best, bestCount] = [label, count];
   }
   return best;
 }
 
-function dealOrder(a: GroupInfo, b: GroupInfo): number {
-  // Large groups first: they are the hard ones to place, small ones then even out the counts.
-  if (a.rows.length !== b.rows.length) return b.rows.length - a.rows.length;
-  if (a.hash !== b.hash) return a.hash - b.hash;
-  return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
-}
-
-function deal(stratum: GroupInfo[], fractions: readonly number[], out: Int32Array): void {
-  const total = stratum.reduce((n, g) => n + g.rows.length, 0);
+function deal(
+  stratum: number[],
+  groups: Groups,
+  hash: Uint32Array,
+  fractions: readonly number[],
+  part: Int32Array,
+): void {
+  const { size, keys } = groups;
+  let total = 0;
+  for (const g of stratum) total += size[g] as number;
   const deficit = apportion(total, fractions);
-  stratum.sort(dealOrder);
-  for (const group of stratum) {
-    let part = 0;
-    for (let p = 1; p < deficit.length; p++) if ((deficit[p] as number) > (deficit[part] as number)) part = p;
-    deficit[part] = (deficit[part] as number) - group.rows.length;
-    for (const row of group.rows) out[row] = part;
+  // Large groups first: they are the hard ones to place; single rows then even out the counts.
+  stratum.sort((a, b) => {
+    const bySize = (size[b] as number) - (size[a] as number);
+    if (bySize !== 0) return bySize;
+    const byHash = (hash[a] as number) - (hash[b] as number);
+    if (byHash !== 0) return byHash;
+    return (keys[a] as string) < (keys[b] as string) ? -1 : 1;
+  });
+  for (const g of stratum) {
+    let best = 0;
+    for (let p = 1; p < deficit.length; p++) if ((deficit[p] as number) > (deficit[best] as number)) best = p;
+    deficit[best] = (deficit[best] as number) - (size[g] as number);
+    part[g] = best;
   }
 }
 
@@ -101,14 +121,20 @@ export function allocateGroups(
   fractions: readonly number[],
   seed: number,
 ): Int32Array {
-  const out = new Int32Array(labels.length);
-  const strata = new Map<string, GroupInfo[]>();
-  for (const group of collectGroups(labels, groups, seed).values()) {
-    const label = groupLabel(group);
+  const collected = collectGroups(labels, groups);
+  const count = collected.keys.length;
+  const hash = new Uint32Array(count);
+  const strata = new Map<string, number[]>();
+  for (let g = 0; g < count; g++) {
+    hash[g] = seededHash(collected.keys[g] as string, seed);
+    const label = collected.label[g] as string;
     const list = strata.get(label);
-    if (list === undefined) strata.set(label, [group]);
-    else list.push(group);
+    if (list === undefined) strata.set(label, [g]);
+    else list.push(g);
   }
-  for (const stratum of strata.values()) deal(stratum, fractions, out);
+  const part = new Int32Array(count);
+  for (const stratum of strata.values()) deal(stratum, collected, hash, fractions, part);
+  const out = new Int32Array(labels.length);
+  for (let i = 0; i < out.length; i++) out[i] = part[collected.of[i] as number] as number;
   return out;
 }

@@ -81,6 +81,10 @@ export function labelStep(rows: readonly RawRow[], match: LabelMatcher): StepRes
   return { rows: out, report: tally.report("labels", rows.length, out.length) };
 }
 
+function hasText(row: LabelledRawRow): row is LabelledRow {
+  return row.text !== null;
+}
+
 export function emptyTextStep(rows: readonly LabelledRawRow[]): StepResult<LabelledRow> {
   const tally = new StepTally();
   const out: LabelledRow[] = [];
@@ -91,8 +95,8 @@ export function emptyTextStep(rows: readonly LabelledRawRow[]): StepResult<Label
         `row ${row.row}: ${JSON.stringify(row.text)}`,
         "(dropped)",
       );
-    } else {
-      out.push({ row: row.row, text: row.text, label: row.label });
+    } else if (hasText(row)) {
+      out.push(row);
     }
   }
   return { rows: out, report: tally.report("empty-text", rows.length, out.length) };
@@ -170,27 +174,40 @@ export function dedupeStep(
   policy: ConflictPolicy,
 ): StepResult<CleanRow> {
   const tally = new StepTally();
+  const keys = rows.map((r) => normalisedKey(r.text));
   if (!enabled) {
-    const out = rows.map((r) => ({
+    const out = rows.map((r, i) => ({
       text: r.text,
       label: r.label,
-      key: normalisedKey(r.text),
+      key: keys[i] as string,
       sourceRows: [r.row],
     }));
     return { rows: out, report: tally.report("duplicates", rows.length, out.length) };
   }
-  const groups = new Map<string, Group>();
-  for (const row of rows) {
-    const key = normalisedKey(row.text);
-    const group = groups.get(key);
-    if (group === undefined) groups.set(key, { key, text: row.text, rows: [row.row], labels: [row.label] });
-    else {
-      group.rows.push(row.row);
-      group.labels.push(row.label);
-    }
+  // First row index per key; later rows of a key only when there are some (most keys have none).
+  const first = new Map<string, number>();
+  const later = new Map<number, number[]>();
+  for (let i = 0; i < rows.length; i++) {
+    const key = keys[i] as string;
+    const at = first.get(key);
+    if (at === undefined) first.set(key, i);
+    else later.get(at)?.push(i) ?? later.set(at, [i]);
   }
   const out: CleanRow[] = [];
-  for (const group of groups.values()) {
+  for (const [key, at] of first) {
+    const head = rows[at] as LabelledRow;
+    const rest = later.get(at);
+    if (rest === undefined) {
+      out.push({ text: head.text, label: head.label, key, sourceRows: [head.row] });
+      continue;
+    }
+    const members = [head, ...rest.map((i) => rows[i] as LabelledRow)];
+    const group = {
+      key,
+      text: head.text,
+      rows: members.map((r) => r.row),
+      labels: members.map((r) => r.label),
+    };
     const clean = resolveGroup(group, policy, tally);
     if (clean !== null) out.push(clean);
   }
