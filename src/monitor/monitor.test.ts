@@ -103,7 +103,8 @@ test("the monitor sets live and drift gauges, and raises then clears a drift ale
   assert.match(text, /sift_prediction_log_written_total 80/);
   assert.match(text, /sift_feedback_total\{status="created"\} 2/);
   for (let i = 80; i < 120; i++) {
-    monitor.onPrediction(event(i, { score: (i % 10) / 10, label: i % 2 ? "Relevant" : "Not Relevant" }));
+    const label = i % 2 ? "Relevant" : "Not Relevant";
+    monitor.onPrediction(event(i, { score: (i % 10) / 10, label, sentence: `sentence number ${i % 40}` }));
   }
   const summary = await monitor.summary();
   assert.equal(summary.log.rows, 120);
