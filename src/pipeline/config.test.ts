@@ -31,7 +31,7 @@ describe("resolveConfig", () => {
     assert.equal(config.split.train, 0.8);
     assert.equal(config.model.cvFolds, 5);
     assert.equal(config.model.name, "relevance");
-    assert.equal(config.threshold.rule, "max-f1");
+    assert.equal(config.threshold.rule, "precision-at-least");
   });
 
   test("a gate list replaces the default list rather than appending", () => {

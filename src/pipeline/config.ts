@@ -13,8 +13,10 @@ import { type PipelineConfig, PipelineConfigSchema } from "./config-schema.ts";
 export const CONFIG_FILE_NAME = "sift.config.yaml";
 
 /**
- * The defaults. The search is deliberately small: three regularisation strengths over three folds
- * keep `sift train` on the 8,700-row dev package within its 20 s budget on two cores.
+ * The defaults. The search is deliberately small: three regularisation strengths of the default
+ * spec's logistic regression over three folds keep `sift train` on the 8,700-row dev package
+ * within its 20 s budget on two cores. Candidates are ranked by ROC AUC, which does not depend
+ * on a threshold; the threshold is chosen afterwards, on validation.
  */
 export function defaultConfig(): PipelineConfig {
   return {
@@ -32,11 +34,13 @@ export function defaultConfig(): PipelineConfig {
     model: {
       name: "relevance",
       spec: null,
-      search: {},
+      search: { "estimator.lr.C": [0.5, 1, 2] },
       cvFolds: 3,
-      selectBy: "f1",
+      selectBy: "roc_auc",
     },
-    threshold: { rule: "max-f1", value: 0.5 },
+    // Aim a little above the precision gate on validation so the test split clears it too;
+    // on the dev package this keeps recall near 0.75, above its 0.70 gate.
+    threshold: { rule: "precision-at-least", value: 0.78 },
     gates: {
       metrics: [
         { metric: "precision", min: 0.75 },

@@ -1,8 +1,14 @@
 /** The real toolkit: the pipeline's steps bound to the data and learn modules' public surfaces. */
 import { assignFolds, prepareData, splitRows } from "../data/index.ts";
-import { siftError } from "../errors.ts";
-import { chooseThreshold, defaultClassifierSpec, fitClassifier, loadClassifier } from "../learn/index.ts";
+import {
+  chooseThreshold,
+  defaultClassifierSpec,
+  fitClassifier,
+  gridSearch,
+  loadClassifier,
+} from "../learn/index.ts";
 import type { PipelineConfig } from "./config-schema.ts";
+import { targetsOf } from "./evaluate.ts";
 import type { Toolkit } from "./toolkit-types.ts";
 
 function thresholdFor(y: Uint8Array, scores: Float64Array, rule: PipelineConfig["threshold"]): number {
@@ -31,13 +37,29 @@ export const defaultToolkit: Toolkit = {
     if (Object.keys(input.grid).length === 0) {
       return { best: input.spec, bestParams: {}, candidates: [{ params: {}, score: Number.NaN }] };
     }
-    // learn's gridSearch is not published yet: until it is, a configured grid is refused clearly.
-    void assignFolds;
-    throw siftError(
-      "CONFIG_INVALID",
-      "model.search",
-      "grid search is not available in this build; leave it empty",
+    const folds = assignFolds(
+      input.rows.map((row) => row.label),
+      input.rows.map((row) => row.key),
+      input.folds,
+      input.seed,
     );
+    const result = await gridSearch(
+      input.spec,
+      input.grid,
+      input.rows.map((row) => row.text),
+      targetsOf(input.rows),
+      folds,
+      {
+        metric: input.metric,
+        seed: input.seed,
+        onProgress: (done, total, label) => input.onProgress(total === 0 ? 1 : done / total, label),
+      },
+    );
+    return {
+      best: result.best.spec,
+      bestParams: result.best.params,
+      candidates: result.candidates.map((c) => ({ params: c.params, score: c.score })),
+    };
   },
   async fit(spec, texts, y, seed, onProgress) {
     return fitClassifier(spec, texts, y, { seed, onProgress });
