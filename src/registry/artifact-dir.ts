@@ -74,7 +74,7 @@ export async function readArtifact(dir: string, manifestSha256?: string): Promis
   for (const name of Object.keys(manifest.files).sort()) {
     const file = path.join(dir, ...name.split("/"));
     checkFileSize(manifest, name, present.get(name) ?? -1, dir);
-    const data = new Uint8Array(await fs.readFile(file));
+    const data = asBytes(await fs.readFile(file));
     checkFileBytes(manifest, name, data, dir);
     files[name] = data;
   }
@@ -84,7 +84,7 @@ export async function readArtifact(dir: string, manifestSha256?: string): Promis
 /** The raw manifest bytes (the registry also pins their digest in its index). */
 export async function readManifestBytes(dir: string): Promise<Uint8Array> {
   try {
-    return new Uint8Array(await fs.readFile(path.join(dir, MANIFEST_FILE)));
+    return asBytes(await fs.readFile(path.join(dir, MANIFEST_FILE)));
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     if (code === "ENOENT" || code === "ENOTDIR") {
@@ -108,4 +108,9 @@ async function listFiles(dir: string): Promise<Map<string, number>> {
     found.set(rel, (await fs.stat(full)).size);
   }
   return found;
+}
+
+/** A plain Uint8Array view of a Buffer, without copying (readFile gives each file its own memory). */
+function asBytes(buffer: Buffer): Uint8Array {
+  return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
 }

@@ -54,15 +54,31 @@ export function filePathProblem(path: string): string | null {
 
 /** The manifest a draft becomes as version `version` of `name`. Throws ARTIFACT_INVALID for a bad draft. */
 export function buildManifest(name: string, version: number, draft: ArtifactDraft): Manifest {
-  const at = `${name}@${version} (draft)`;
+  return assembleManifest(name, version, draft, hashDraftFiles(name, draft));
+}
+
+/** sha256 and size of each draft file (the costly part of building a manifest: do it once). */
+export function hashDraftFiles(name: string, draft: ArtifactDraft): Record<string, FileEntry> {
   const files: Record<string, FileEntry> = {};
   for (const path of Object.keys(draft.files).sort()) {
     const problem = filePathProblem(path);
     const bytes = draft.files[path];
-    if (problem !== null) throw siftError("ARTIFACT_INVALID", at, problem);
-    if (!(bytes instanceof Uint8Array)) throw siftError("ARTIFACT_INVALID", at, `file ${path} is not bytes`);
+    if (problem !== null) throw siftError("ARTIFACT_INVALID", `${name} (draft)`, problem);
+    if (!(bytes instanceof Uint8Array))
+      throw siftError("ARTIFACT_INVALID", `${name} (draft)`, `file ${path} is not bytes`);
     files[path] = { sha256: sha256Hex(bytes), bytes: bytes.byteLength };
   }
+  return files;
+}
+
+/** Builds and checks the manifest from a draft and its already computed file entries. */
+export function assembleManifest(
+  name: string,
+  version: number,
+  draft: ArtifactDraft,
+  files: Readonly<Record<string, FileEntry>>,
+): Manifest {
+  const at = `${name}@${version} (draft)`;
   const opaque = Object.fromEntries(OPAQUE_FIELDS.map((key) => [key, draft.manifest[key] ?? null]));
   const manifest = {
     ...draft.manifest,

@@ -15,6 +15,8 @@ import type { Manifest } from "./types.ts";
 /** Refuses archives that would inflate past this (a gzip bomb), whatever their headers claim. */
 const MAX_UNPACKED_BYTES = 2 ** 30;
 const MAX_MEMBERS = 10_000;
+/** Fixed, so output is reproducible; weights barely compress, so a higher level only costs time. */
+const GZIP_LEVEL = 6;
 
 export interface ArtifactContent {
   readonly manifest: Manifest;
@@ -52,7 +54,7 @@ export async function packArtifact(artifact: ArtifactContent): Promise<Uint8Arra
   }
   pack.finalize();
   await collected;
-  return new Uint8Array(zlib.gzipSync(Buffer.concat(chunks), { level: 9 }));
+  return new Uint8Array(zlib.gzipSync(Buffer.concat(chunks), { level: GZIP_LEVEL }));
 }
 
 /** Unpacks and verifies a .tgz artifact; `at` names it in errors (usually its path). */

@@ -12,7 +12,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { siftError } from "../errors.ts";
 import { writeArtifactFiles } from "./artifact-dir.ts";
-import { buildManifest, MANIFEST_FILE, serializeManifest } from "./artifact-manifest.ts";
+import { assembleManifest, hashDraftFiles, MANIFEST_FILE, serializeManifest } from "./artifact-manifest.ts";
 import { sha256Hex } from "./hash.ts";
 import { inWriteTransaction } from "./index-db.ts";
 import { aliasesAt, aliasesOf, requireVersion } from "./index-queries.ts";
@@ -21,7 +21,7 @@ import { numberOf } from "./rows.ts";
 import type { StoreContext } from "./store-context.ts";
 import { modelDir, scratchPath, versionDir } from "./store-layout.ts";
 import { storeWriteError } from "./store-writer.ts";
-import type { ArtifactDraft, Manifest, TrafficPolicy } from "./types.ts";
+import type { ArtifactDraft, FileEntry, Manifest, TrafficPolicy } from "./types.ts";
 
 export async function registerVersion(
   ctx: StoreContext,
@@ -29,12 +29,13 @@ export async function registerVersion(
   draft: ArtifactDraft,
 ): Promise<Manifest> {
   assertModelName(name);
-  buildManifest(name, 1, draft); // a bad draft is refused before anything is written
+  const entries = hashDraftFiles(name, draft);
+  assembleManifest(name, 1, draft, entries); // a bad draft is refused before anything is written
   const staging = scratchPath(ctx.root, "stage");
   try {
     ctx.writer.mkdir(staging);
     writeArtifactFiles(staging, draft.files, ctx.writer);
-    return inWriteTransaction(ctx.db, () => commitStaged(ctx, name, draft, staging));
+    return inWriteTransaction(ctx.db, () => commitStaged(ctx, name, draft, entries, staging));
   } catch (error) {
     throw storeWriteError(ctx.root, error);
   } finally {
@@ -43,9 +44,15 @@ export async function registerVersion(
 }
 
 /** Runs under the index write lock. Undoes its rename if anything after it fails. */
-function commitStaged(ctx: StoreContext, name: string, draft: ArtifactDraft, staging: string): Manifest {
+function commitStaged(
+  ctx: StoreContext,
+  name: string,
+  draft: ArtifactDraft,
+  entries: Readonly<Record<string, FileEntry>>,
+  staging: string,
+): Manifest {
   const version = allocateVersion(ctx, name);
-  const manifest = buildManifest(name, version, draft);
+  const manifest = assembleManifest(name, version, draft, entries);
   const manifestBytes = serializeManifest(manifest);
   ctx.writer.writeFile(path.join(staging, MANIFEST_FILE), manifestBytes);
   ctx.writer.syncDir(staging);
@@ -55,7 +62,7 @@ function commitStaged(ctx: StoreContext, name: string, draft: ArtifactDraft, sta
   ctx.writer.rename(staging, target);
   try {
     ctx.writer.syncDir(modelDir(ctx.root, name));
-    insertVersionRow(ctx, manifest, sha256Hex(manifestBytes));
+    insertVersionRow(ctx, manifest, sha256Hex(manifestBytes), manifestBytes.byteLength);
   } catch (error) {
     ctx.writer.rename(target, staging);
     throw error;
@@ -82,9 +89,13 @@ function moveAsideLeftover(ctx: StoreContext, target: string): void {
   bestEffortRemove(ctx, trash);
 }
 
-function insertVersionRow(ctx: StoreContext, manifest: Manifest, manifestSha256: string): void {
+function insertVersionRow(
+  ctx: StoreContext,
+  manifest: Manifest,
+  manifestSha256: string,
+  manifestBytes: number,
+): void {
   const fileBytes = Object.values(manifest.files).reduce((sum, entry) => sum + entry.bytes, 0);
-  const manifestBytes = serializeManifest(manifest).byteLength;
   ctx.db
     .prepare(
       `INSERT INTO versions (name, version, created_at, registered_at, run_id, threshold, data_fingerprint,
