@@ -1,18 +1,17 @@
 /**
  * `sift serve` and `sift predict`: argument parsing and printing over the serve module.
  * `serve` runs until SIGTERM or SIGINT, then drains in-flight requests before exiting.
+ *
+ * Only commander, the error catalogue (already loaded by main.ts) and types are imported at the
+ * top: the serve module (Fastify, gRPC, learn, the registry) is imported inside the actions, so
+ * `sift --help` and every other command start without paying for it.
  */
 import { type Command, InvalidArgumentError } from "commander";
 import { siftError } from "../errors.ts";
-import { resolveStoreRoot } from "../registry/index.ts";
-import {
-  DEFAULT_MODEL_REF,
-  type PredictOutcome,
-  predictOffline,
-  type RunningService,
-  startService,
-} from "../serve/index.ts";
+import type { PredictOutcome, RunningService } from "../serve/index.ts";
 
+/** The serve module's DEFAULT_MODEL_REF, repeated for help text only (importing it is heavy). */
+const DEFAULT_MODEL_REF_TEXT = "relevance@production";
 const DEFAULT_PORT = 8080;
 const DEFAULT_GRPC_PORT = 50051;
 
@@ -85,7 +84,7 @@ function registerServe(program: Command): void {
     .option("--store <dir>", "model store (default: $SIFT_STORE, else ./.sift)")
     .option(
       "--model <ref>",
-      `model to serve, name@alias or name@version; repeat for more (default ${DEFAULT_MODEL_REF})`,
+      `model to serve, name@alias or name@version; repeat for more (default ${DEFAULT_MODEL_REF_TEXT})`,
       collect,
       [],
     )
@@ -104,11 +103,16 @@ function registerServe(program: Command): void {
     .option("--log-sentences", "log request sentences (off by default: they may hold personal data)")
     .option("--no-docs", "do not serve Swagger UI at /docs")
     .action(async (flags: ServeFlags) => {
+      const port = httpPort(flags.port);
+      const [{ resolveStoreRoot }, { startService, DEFAULT_MODEL_REF }] = await Promise.all([
+        import("../registry/index.ts"),
+        import("../serve/index.ts"),
+      ]);
       const service = await startService({
         store: resolveStoreRoot(flags.store),
         models: flags.model.length > 0 ? flags.model : [DEFAULT_MODEL_REF],
         host: flags.host,
-        port: httpPort(flags.port),
+        port,
         grpcPort: flags.grpcPort === 0 ? null : flags.grpcPort,
         limits: {
           maxSentenceLength: flags.maxSentenceLength,
@@ -166,11 +170,15 @@ function registerPredict(program: Command): void {
     .description("Classify one sentence with a model from the store, without a server.")
     .argument("<sentence>", "text to classify")
     .option("--store <dir>", "model store (default: $SIFT_STORE, else ./.sift)")
-    .option("--model <ref>", `name, name@alias or name@version (default ${DEFAULT_MODEL_REF})`)
+    .option("--model <ref>", `name, name@alias or name@version (default ${DEFAULT_MODEL_REF_TEXT})`)
     .option("--explain", "show the features behind the decision")
     .option("--json", "print JSON (the same shape as POST /v1/predict)")
     .action(async (sentence: string, flags: PredictFlags) => {
       if (!/\S/.test(sentence)) throw siftError("EMPTY_SENTENCE", "The sentence");
+      const [{ resolveStoreRoot }, { predictOffline, DEFAULT_MODEL_REF }] = await Promise.all([
+        import("../registry/index.ts"),
+        import("../serve/index.ts"),
+      ]);
       const outcome = await predictOffline({
         store: resolveStoreRoot(flags.store),
         model: flags.model ?? DEFAULT_MODEL_REF,
