@@ -8,6 +8,7 @@ import { DEFAULT_THRESHOLDS, driftAlerts, driftSignals } from "./drift.ts";
 import { type MonitorMetrics, monitorMetrics, setDriftGauges, setLiveGauges } from "./monitor-metrics.ts";
 import { PredictionLog } from "./prediction-log.ts";
 import { foldLabelMix, parseReference } from "./reference.ts";
+import { trendOf } from "./trend.ts";
 import type {
   DriftReference,
   DriftReport,
@@ -188,12 +189,14 @@ export class Monitor {
     const series = await this.log.call("series", since, options.bucketMs ?? 60_000, 200_000);
     const events: readonly LoopEvent[] = await this.log.call("events", since);
     const stats = this.log.stats;
+    const references = new Map([...this.#references].map(([key, entry]) => [key, entry.reference]));
     return {
       generatedAt: this.#now(),
       log: { ...counts, queued: stats.queued, dropped: stats.dropped, written: stats.written },
       live,
       drift,
       series,
+      trend: trendOf(series, references),
       events,
     };
   }

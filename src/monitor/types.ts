@@ -205,5 +205,23 @@ export interface MonitorSummary {
   readonly live: readonly LiveMetrics[];
   readonly drift: readonly DriftReport[];
   readonly series: readonly TimeBucket[];
+  readonly trend: readonly TrendPoint[];
   readonly events: readonly LoopEvent[];
+}
+
+/** Drift and quality of one model version in one time bucket (the report's plots). */
+export interface TrendPoint {
+  readonly start: number;
+  readonly model: string;
+  readonly version: number;
+  readonly route: PredictionRoute;
+  readonly predictions: number;
+  /** null when the version has no reference. */
+  readonly scorePsi: number | null;
+  readonly oovRate: number;
+  readonly positiveShare: number;
+  readonly labelled: number;
+  /** Over all buckets so far (cumulative), null until the first labelled prediction. */
+  readonly precision: number | null;
+  readonly recall: number | null;
 }

@@ -36,6 +36,8 @@ export interface CreateServerOptions {
   readonly docs?: boolean;
   /** Turns true when shutdown starts (readiness then answers 503). */
   readonly draining?: () => boolean;
+  /** The production loop's routes (/v1/feedback, /v1/monitor/summary, /dashboard). */
+  readonly loop?: { registerRoutes(app: SiftApp, context: RouteContext): void };
 }
 
 const MAX_PARAM_LENGTH = 200;
@@ -124,6 +126,7 @@ export async function createServer(options: CreateServerOptions): Promise<SiftAp
   registerV1Routes(app, context);
   registerV2Routes(app, context);
   registerOpsRoutes(app, context);
+  options.loop?.registerRoutes(app, context);
   app.get("/openapi.json", { schema: { hide: true } }, () => app.swagger());
 
   await app.ready();

@@ -33,6 +33,17 @@ export function modelInfo(model: ServedModel): ModelInfoBody {
   };
 }
 
+/** The A/B key: body `key`, else header `x-sift-key` (see traffic.ts). */
+function stickyKey(request: {
+  body: { key?: string };
+  headers: Record<string, string | string[] | undefined>;
+}) {
+  const header = request.headers["x-sift-key"];
+  return (
+    request.body.key ?? (typeof header === "string" && header.length > 0 ? header.slice(0, 200) : undefined)
+  );
+}
+
 export function registerV1Routes(app: SiftApp, context: RouteContext): void {
   const { predictor, manager, limits } = context;
 
@@ -55,6 +66,7 @@ export function registerV1Routes(app: SiftApp, context: RouteContext): void {
         sentences: [sentence],
         explain: explain === true,
         protocol: "rest",
+        route: { key: stickyKey(request) },
       });
       const { model } = outcome;
       const prediction = outcome.predictions[0];
@@ -85,7 +97,11 @@ export function registerV1Routes(app: SiftApp, context: RouteContext): void {
     (request) => {
       const { sentences } = request.body;
       if (context.logSentences) request.log.info({ sentences }, "sentences");
-      const { model, predictions } = predictor.predict({ sentences, protocol: "rest" });
+      const { model, predictions } = predictor.predict({
+        sentences,
+        protocol: "rest",
+        route: { key: stickyKey(request) },
+      });
       return {
         predictions,
         threshold: model.manifest.threshold,

@@ -58,6 +58,13 @@ export const ExplanationBody = Type.Object(
   { description: "Why the model decided as it did." },
 );
 
+/** A caller key for A/B splits: the same key always gets the same version (or header x-sift-key). */
+const STICKY_KEY = Type.String({
+  minLength: 1,
+  maxLength: 200,
+  description: "Sticky A/B key (e.g. a user id): the same key always lands on the same version.",
+});
+
 export function predictRequestSchema(limits: ServeLimits) {
   return Type.Object(
     {
@@ -65,6 +72,7 @@ export function predictRequestSchema(limits: ServeLimits) {
       explain: Type.Optional(
         Type.Boolean({ default: false, description: "Add the features behind the decision." }),
       ),
+      key: Type.Optional(STICKY_KEY),
     },
     { additionalProperties: false },
   );
@@ -90,6 +98,7 @@ export function batchRequestSchema(limits: ServeLimits) {
         maxItems: limits.maxBatch,
         description: `1 to ${limits.maxBatch} sentences.`,
       }),
+      key: Type.Optional(STICKY_KEY),
     },
     { additionalProperties: false },
   );

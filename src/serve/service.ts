@@ -16,6 +16,7 @@ import { ModelManager } from "./model-manager.ts";
 import { DEFAULT_MODEL_REF, formatModelRef, parseModelRef } from "./model-ref.ts";
 import { registrySource } from "./model-source.ts";
 import { Predictor } from "./predictor.ts";
+import { type ProductionLoop, type ProductionLoopOptions, startProductionLoop } from "./production-loop.ts";
 import type { ModelEvent, PredictionHook } from "./types.ts";
 
 export interface ServiceOptions {
@@ -39,6 +40,8 @@ export interface ServiceOptions {
   /** Longest time shutdown waits for in-flight requests, in ms (default 10 s). */
   readonly drainMs?: number;
   readonly onPrediction?: PredictionHook;
+  /** The production loop (prediction log, feedback, drift, A/B and shadow); off when absent. */
+  readonly loop?: ProductionLoopOptions;
 }
 
 export interface RunningService {
@@ -47,6 +50,7 @@ export interface RunningService {
   readonly predictor: Predictor;
   readonly metrics: ServeMetrics;
   readonly registry: Registry;
+  readonly loop: ProductionLoop;
   /** e.g. http://127.0.0.1:8080 */
   readonly url: string;
   readonly port: number;
@@ -86,11 +90,22 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   const limits = serveLimits(options.limits ?? {});
   const refs = (options.models ?? [DEFAULT_MODEL_REF]).map(parseModelRef);
   const registry = openRegistry(options.store);
-  const manager = new ModelManager({ source: registrySource(registry), refs, pollMs: options.pollMs ?? 250 });
+  const source = registrySource(registry);
+  const manager = new ModelManager({ source, refs, pollMs: options.pollMs ?? 250 });
   const metrics = new ServeMetrics();
-  const predictor = new Predictor(manager, (error) => logger.error({ err: error }, "prediction hook failed"));
+  const loop = await startProductionLoop(options.loop, {
+    manager,
+    registry,
+    source,
+    metricsRegistry: metrics.registry,
+    logger,
+  });
+  const predictor = new Predictor(loop.router, (error) =>
+    logger.error({ err: error }, "prediction hook failed"),
+  );
   predictor.onPrediction((event) => metrics.observePredictions(event.model, event.predictions));
   if (options.onPrediction !== undefined) predictor.onPrediction(options.onPrediction);
+  loop.attach(predictor);
   manager.onEvent((event) => {
     metrics.observeModelEvent(event);
     logModelEvent(logger, event);
@@ -107,6 +122,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     logSentences: options.logSentences === true,
     docs: options.docs !== false,
     draining: isDraining,
+    loop,
   });
   const host = options.host ?? "127.0.0.1";
   await app.listen({ host, port: options.port ?? 8080 });
@@ -127,7 +143,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     registry.close();
     throw error;
   }
-  const loaded = manager.start();
+  const loaded = manager.start().then(() => loop.start());
   logger.info(
     { url: `http://${host}:${port}`, grpcPort: grpc?.port ?? null, models: refs.map(formatModelRef) },
     "sift serving",
@@ -143,6 +159,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       await Promise.all([app.close(), grpc?.close(drainMs)]);
       clearTimeout(force);
       await Promise.all([stopped, loaded.catch(() => undefined)]);
+      await loop.close();
       registry.close();
       logger.info("sift stopped");
     })();
@@ -154,6 +171,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     predictor,
     metrics,
     registry,
+    loop,
     url: `http://${host.includes(":") ? `[${host}]` : host}:${port}`,
     port,
     grpcPort: grpc?.port ?? null,

@@ -1,0 +1,108 @@
+/**
+ * The prediction hook of the production loop: every answered prediction goes to the monitor's
+ * log queue, and shadow versions score the same sentences after the response has been sent
+ * (`setImmediate`), their answers logged under the primary prediction's id, never returned.
+ * A shadow that throws is counted and logged; a backlog of shadow work beyond `maxPending`
+ * is skipped rather than queued, so shadows cannot grow memory or starve the primary path.
+ */
+import { performance } from "node:perf_hooks";
+import type { Monitor } from "../monitor/index.ts";
+import { labelPredictions } from "./predictor.ts";
+import type { TrafficRouter } from "./traffic.ts";
+import type { PredictionEvent, PredictionHook, ServedModel } from "./types.ts";
+
+export interface ShadowHookOptions {
+  readonly monitor: Pick<Monitor, "onPrediction">;
+  readonly traffic: Pick<TrafficRouter, "shadowsFor" | "variantOf"> | null;
+  /** Called when a shadow version throws; the primary response is long gone by then. */
+  readonly onShadowError?: (model: ServedModel, error: unknown) => void;
+  /** Shadow batches allowed to wait at once; more are skipped. Default 256. */
+  readonly maxPending?: number;
+}
+
+export interface ShadowStats {
+  scored: number;
+  failed: number;
+  skipped: number;
+}
+
+export function productionLoopHook(options: ShadowHookOptions): { hook: PredictionHook; stats: ShadowStats } {
+  const stats: ShadowStats = { scored: 0, failed: 0, skipped: 0 };
+  const maxPending = options.maxPending ?? 256;
+  let pending = 0;
+  const { monitor, traffic } = options;
+
+  const hook: PredictionHook = (event) => {
+    logPrimary(monitor, event, traffic?.variantOf(event.model) ?? "default");
+    const shadows = traffic?.shadowsFor(event.model) ?? [];
+    if (shadows.length === 0) return;
+    if (pending >= maxPending) {
+      stats.skipped += shadows.length;
+      return;
+    }
+    pending++;
+    setImmediate(() => {
+      pending--;
+      for (const shadow of shadows) {
+        try {
+          scoreShadow(monitor, shadow, event);
+          stats.scored++;
+        } catch (error) {
+          stats.failed++;
+          options.onShadowError?.(shadow, error);
+        }
+      }
+    });
+  };
+  return { hook, stats };
+}
+
+function logPrimary(monitor: Pick<Monitor, "onPrediction">, event: PredictionEvent, variant: string): void {
+  const { model, predictions, sentences, at } = event;
+  const latencyMs = Date.now() - at;
+  for (let i = 0; i < predictions.length; i++) {
+    const prediction = predictions[i];
+    if (prediction === undefined) continue;
+    monitor.onPrediction({
+      id: prediction.id,
+      time: at,
+      model: model.name,
+      version: model.version,
+      score: prediction.probability,
+      label: prediction.label,
+      latencyMs,
+      route: "primary",
+      variant,
+      sentence: sentences[i] ?? "",
+    });
+  }
+}
+
+function scoreShadow(
+  monitor: Pick<Monitor, "onPrediction">,
+  shadow: ServedModel,
+  event: PredictionEvent,
+): void {
+  const started = performance.now();
+  const at = Date.now();
+  const predictions = labelPredictions(shadow, shadow.classifier.predictProba(event.sentences), at);
+  const latencyMs = performance.now() - started;
+  for (let i = 0; i < predictions.length; i++) {
+    const prediction = predictions[i];
+    const primary = event.predictions[i];
+    if (prediction === undefined || primary === undefined) continue;
+    monitor.onPrediction({
+      id: prediction.id,
+      requestId: primary.id,
+      time: at,
+      model: shadow.name,
+      version: shadow.version,
+      score: prediction.probability,
+      label: prediction.label,
+      latencyMs,
+      route: "shadow",
+      variant: "shadow",
+      sentence: event.sentences[i] ?? "",
+    });
+  }
+}

@@ -1,0 +1,188 @@
+/**
+ * Traffic policies on a running server: a weighted A/B split between versions of a model
+ * (sticky by a caller key when one is given) and shadow versions that also score each request.
+ * Policies live in the registry; this router re-reads them whenever the registry revision moves,
+ * loads the versions they name, and answers `route` from memory — no I/O on the request path.
+ * A version that is not loaded yet (or failed to load) falls back to the manager's model.
+ */
+import type { TrafficPolicy } from "../registry/index.ts";
+import type { ModelManager, ModelSource } from "./model-manager.ts";
+import type { ModelRouter } from "./predictor.ts";
+import type { RouteRequest, ServedModel } from "./types.ts";
+
+export interface PolicySource {
+  revision(): Promise<number>;
+  getTrafficPolicy(name: string): Promise<TrafficPolicy>;
+}
+
+export interface TrafficEvent {
+  readonly type: "policy" | "loaded" | "refused";
+  readonly model: string;
+  readonly version?: number;
+  readonly policy?: TrafficPolicy;
+  readonly served?: ServedModel;
+  readonly error?: Error;
+}
+
+export interface TrafficRouterOptions {
+  readonly manager: ModelManager;
+  readonly policies: PolicySource;
+  readonly source: ModelSource;
+  /** How often to look for policy changes, in ms (default 250; 0 = only `refresh`). */
+  readonly pollMs?: number;
+  readonly onEvent?: (event: TrafficEvent) => void;
+}
+
+const EMPTY: TrafficPolicy = { split: [], shadow: [] };
+
+/** FNV-1a of the key, mapped to [0, 1): the same key always lands in the same bucket. */
+export function stickyBucket(key: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) {
+    hash ^= key.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 0) / 0x1_0000_0000;
+}
+
+/** The split entry a bucket in [0, 1) falls in, by cumulative weight. */
+export function pickVersion(split: TrafficPolicy["split"], bucket: number): number | undefined {
+  let cumulative = 0;
+  for (const entry of split) {
+    cumulative += entry.weight;
+    if (bucket < cumulative) return entry.version;
+  }
+  return split.at(-1)?.version;
+}
+
+export class TrafficRouter implements ModelRouter {
+  readonly #manager: ModelManager;
+  readonly #policies: PolicySource;
+  readonly #source: ModelSource;
+  readonly #pollMs: number;
+  readonly #onEvent: (event: TrafficEvent) => void;
+  #policy = new Map<string, TrafficPolicy>();
+  #models = new Map<string, ServedModel>();
+  #refused = new Set<string>();
+  #revision = -1;
+  #timer: NodeJS.Timeout | undefined;
+  #running: Promise<void> | undefined;
+
+  constructor(options: TrafficRouterOptions) {
+    this.#manager = options.manager;
+    this.#policies = options.policies;
+    this.#source = options.source;
+    this.#pollMs = options.pollMs ?? 250;
+    this.#onEvent = options.onEvent ?? (() => {});
+  }
+
+  async start(): Promise<void> {
+    await this.refresh();
+    if (this.#pollMs > 0 && this.#timer === undefined) {
+      this.#timer = setInterval(() => void this.refresh(), this.#pollMs);
+      this.#timer.unref();
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (this.#timer !== undefined) clearInterval(this.#timer);
+    this.#timer = undefined;
+    await this.#running;
+  }
+
+  route(request: RouteRequest): ServedModel {
+    const base = this.#manager.route(request);
+    if (request.version !== undefined) return base;
+    const split = this.#policy.get(base.name)?.split ?? [];
+    if (split.length === 0) return base;
+    const bucket = request.key === undefined ? Math.random() : stickyBucket(request.key);
+    const version = pickVersion(split, bucket);
+    return version === undefined ? base : this.#modelFor(base, version);
+  }
+
+  /** Loaded shadow versions of `model`'s name (never the version that answered). */
+  shadowsFor(model: ServedModel): ServedModel[] {
+    const shadow = this.#policy.get(model.name)?.shadow ?? [];
+    const out: ServedModel[] = [];
+    for (const version of shadow) {
+      if (version === model.version) continue;
+      const loaded = this.#modelFor(model, version);
+      if (loaded.version === version) out.push(loaded);
+    }
+    return out;
+  }
+
+  policy(name: string): TrafficPolicy {
+    return this.#policy.get(name) ?? EMPTY;
+  }
+
+  /** How `model` was chosen, for the prediction log: "split" when a split named it. */
+  variantOf(model: ServedModel): string {
+    const split = this.#policy.get(model.name)?.split ?? [];
+    return split.some((entry) => entry.version === model.version) ? "split" : "default";
+  }
+
+  #modelFor(base: ServedModel, version: number): ServedModel {
+    if (version === base.version) return base;
+    return this.#models.get(`${base.name}@${version}`) ?? base;
+  }
+
+  refresh(): Promise<void> {
+    this.#running ??= this.#refreshOnce().finally(() => {
+      this.#running = undefined;
+    });
+    return this.#running;
+  }
+
+  async #refreshOnce(): Promise<void> {
+    const revision = await this.#policies.revision().catch(() => this.#revision);
+    const names = this.#manager.served().map((model) => model.name);
+    const known = names.every((name) => this.#policy.has(name));
+    if (revision === this.#revision && known) return;
+    this.#revision = revision;
+    this.#refused.clear();
+    const policies = new Map<string, TrafficPolicy>();
+    for (const name of names) {
+      const policy = await this.#policies.getTrafficPolicy(name).catch(() => EMPTY);
+      policies.set(name, policy);
+      if (JSON.stringify(policy) !== JSON.stringify(this.#policy.get(name) ?? EMPTY)) {
+        this.#onEvent({ type: "policy", model: name, policy });
+      }
+    }
+    await this.#loadVersions(policies);
+    this.#policy = policies;
+  }
+
+  /** Loads every version a policy names (keeping those already loaded), then drops the rest. */
+  async #loadVersions(policies: ReadonlyMap<string, TrafficPolicy>): Promise<void> {
+    const models = new Map<string, ServedModel>();
+    for (const [name, policy] of policies) {
+      const versions = new Set([...policy.split.map((entry) => entry.version), ...policy.shadow]);
+      for (const version of versions) {
+        const key = `${name}@${version}`;
+        const model = this.#models.get(key) ?? (await this.#load(name, version));
+        if (model !== undefined) models.set(key, model);
+      }
+    }
+    this.#models = models;
+  }
+
+  async #load(name: string, version: number): Promise<ServedModel | undefined> {
+    const key = `${name}@${version}`;
+    if (this.#refused.has(key)) return undefined;
+    try {
+      const model = await this.#source.load(name, version, key);
+      this.#onEvent({ type: "loaded", model: name, version, served: model });
+      return model;
+    } catch (error) {
+      this.#refused.add(key);
+      this.#onEvent({ type: "refused", model: name, version, error: error as Error });
+      return undefined;
+    }
+  }
+
+  /** Every model version held for a policy (for the dashboard and for monitors). */
+  loaded(): ServedModel[] {
+    return [...this.#models.values()];
+  }
+}
