@@ -4,6 +4,7 @@
  */
 import { siftError } from "../errors.ts";
 import { fitTextLinear, loadTextLinear, TEXT_LINEAR } from "./classifier.ts";
+import { fitTextOnline, loadTextOnline, TEXT_ONLINE } from "./online.ts";
 import type { ClassifierSpec, FitOptions, SavedClassifier, Targets, TextClassifier } from "./types.ts";
 
 export function fitClassifier(
@@ -15,13 +16,15 @@ export function fitClassifier(
   switch (spec.kind) {
     case TEXT_LINEAR:
       return fitTextLinear(spec, texts, y, options);
+    case TEXT_ONLINE:
+      return fitTextOnline(spec, texts, y, options);
     default:
       throw siftError(
         "PARAM_INVALID",
         "kind",
         "classifier",
         JSON.stringify(spec.kind),
-        `must be "${TEXT_LINEAR}"`,
+        `must be "${TEXT_LINEAR}" or "${TEXT_ONLINE}"`,
       );
   }
 }
@@ -30,6 +33,8 @@ export function loadClassifier(saved: SavedClassifier): TextClassifier {
   switch (saved.spec.kind) {
     case TEXT_LINEAR:
       return loadTextLinear(saved);
+    case TEXT_ONLINE:
+      return loadTextOnline(saved);
     default:
       throw siftError("MODEL_SPEC_INVALID", `unknown classifier kind ${JSON.stringify(saved.spec.kind)}`);
   }

@@ -11,7 +11,9 @@ import {
   type ClassifierSpec,
   createEstimator,
   defaultClassifierSpec,
+  defaultOnlineSpec,
   fitClassifier,
+  isOnlineClassifier,
   loadClassifier,
   type TextClassifier,
 } from "./index.ts";
@@ -22,6 +24,14 @@ function linearSpec(estimator: ClassifierSpec, features?: ClassifierSpec): Class
     kind: "text-linear",
     params: {},
     parts: { ...base.parts, features: features ?? (base.parts?.features as ClassifierSpec), estimator },
+  };
+}
+
+function onlineSpec(sgd: Record<string, unknown>): ClassifierSpec {
+  const base = defaultOnlineSpec();
+  return {
+    ...base,
+    parts: { ...base.parts, estimator: { kind: "sgd", params: { loss: "log_loss", ...sgd } } },
   };
 }
 
@@ -87,6 +97,23 @@ const CASES: readonly Case[] = [
     bad: [
       linearSpec(lr, { kind: "hashing", params: { nFeatures: 1000 } }),
       linearSpec(lr, { kind: "hashing", params: { nFeatures: 300_000 } }),
+    ],
+  },
+  {
+    name: "text-online",
+    spec: onlineSpec({ alpha: 1e-4 }),
+    bad: [
+      onlineSpec({ alpha: 0 }),
+      onlineSpec({ loss: "hinge" }),
+      onlineSpec({ learningRate: "fast" }),
+      {
+        ...onlineSpec({}),
+        parts: {
+          ...onlineSpec({}).parts,
+          features: defaultClassifierSpec().parts?.features as ClassifierSpec,
+        },
+      },
+      { ...onlineSpec({}), parts: { ...onlineSpec({}).parts, estimator: lr } },
     ],
   },
   {
@@ -187,6 +214,42 @@ for (const c of CASES) {
     });
   });
 }
+
+describe("conformance: online learning", () => {
+  const spec = CASES.find((c) => c.name === "text-online")?.spec as ClassifierSpec;
+  const head = { texts: corpus.texts.slice(0, 150), y: corpus.y.subarray(0, 150) };
+  const tail = {
+    texts: [...corpus.texts.slice(150), "a brand-new word: zyzzyva flood"],
+    y: Uint8Array.of(...corpus.y.subarray(150), 1),
+  };
+
+  test("partialFit after save → load continues exactly as without the round trip", () => {
+    const kept = fitClassifier(spec, head.texts, head.y, { seed: 3 });
+    const saved = kept.save();
+    const loaded = loadClassifier({ spec: JSON.parse(JSON.stringify(saved.spec)), files: saved.files });
+    assert.ok(isOnlineClassifier(kept) && isOnlineClassifier(loaded));
+    kept.partialFit(tail.texts, tail.y);
+    loaded.partialFit(tail.texts, tail.y);
+    const a = kept.save();
+    const b = loaded.save();
+    for (const [name, bytes] of Object.entries(a.files)) {
+      assert.ok(Buffer.from(bytes).equals(Buffer.from(b.files[name] as Uint8Array)), `${name} differs`);
+    }
+    assert.ok(sameBits(kept.predictProba(corpus.texts), loaded.predictProba(corpus.texts)));
+  });
+
+  test("partialFit changes the model; text-linear kinds are not online", () => {
+    const model = fitClassifier(spec, head.texts, head.y, { seed: 3 });
+    assert.ok(isOnlineClassifier(model));
+    const before = model.predictProba(tail.texts);
+    model.partialFit(tail.texts, tail.y);
+    assert.ok(!sameBits(before, model.predictProba(tail.texts)));
+    assert.equal(
+      isOnlineClassifier(fitClassifier(CASES[1]?.spec as ClassifierSpec, corpus.texts, corpus.y)),
+      false,
+    );
+  });
+});
 
 describe("conformance: use before fit and bad training data", () => {
   const kinds: ClassifierSpec[] = [

@@ -22,6 +22,7 @@ export type { BinaryConfusion, BinaryReport } from "./metrics-report.ts";
 export { binaryReport } from "./metrics-report.ts";
 export { ComplementNB, MultinomialNB } from "./naive-bayes.ts";
 export { NbLogisticRegression } from "./nb-logistic.ts";
+export { defaultOnlineSpec, isOnlineClassifier, TEXT_ONLINE } from "./online.ts";
 export type {
   CandidateResult,
   CrossValidation,
