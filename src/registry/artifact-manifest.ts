@@ -3,39 +3,14 @@
  * checked `Manifest`. The format version is read before anything else so that a newer artifact
  * says "upgrade sift" rather than "malformed".
  */
-import Type from "typebox";
-import { Compile } from "typebox/compile";
 import { siftError } from "../errors.ts";
 import { canonicalJson, jsonProblem } from "./canonical-json.ts";
 import { sha256Hex } from "./hash.ts";
+import { checkManifestShape } from "./manifest-shape.ts";
 import { isValidName } from "./names.ts";
 import { ARTIFACT_FORMAT_VERSION, type ArtifactDraft, type FileEntry, type Manifest } from "./types.ts";
 
 export const MANIFEST_FILE = "manifest.json";
-
-const SHA256 = "^[0-9a-f]{64}$";
-const Metrics = Type.Record(Type.String(), Type.Number());
-
-const ManifestSchema = Type.Object({
-  formatVersion: Type.Integer({ minimum: 1 }),
-  name: Type.String({ minLength: 1 }),
-  version: Type.Integer({ minimum: 1 }),
-  createdAt: Type.String({ minLength: 1 }),
-  labels: Type.Object({ positive: Type.String(), negative: Type.String() }),
-  threshold: Type.Number({ minimum: 0, maximum: 1 }),
-  classifier: Type.Unknown(),
-  metrics: Type.Object({ validation: Metrics, test: Metrics }),
-  dataFingerprint: Type.String(),
-  trainingConfig: Type.Unknown(),
-  codeVersion: Type.Union([Type.String(), Type.Null()]),
-  reference: Type.Unknown(),
-  runId: Type.Union([Type.String(), Type.Null()]),
-  files: Type.Record(
-    Type.String(),
-    Type.Object({ sha256: Type.String({ pattern: SHA256 }), bytes: Type.Integer({ minimum: 0 }) }),
-  ),
-});
-const checkManifest = Compile(ManifestSchema);
 
 /** The fields `unknown` in Manifest must still be present in JSON; a missing one is stored as null. */
 const OPAQUE_FIELDS = ["classifier", "trainingConfig", "reference"] as const;
@@ -116,11 +91,8 @@ function parseManifestValue(value: unknown, at: string): Manifest {
   if (typeof format === "number" && Number.isInteger(format) && format > ARTIFACT_FORMAT_VERSION) {
     throw siftError("ARTIFACT_FUTURE_FORMAT", at, format, ARTIFACT_FORMAT_VERSION);
   }
-  if (!checkManifest.Check(value)) {
-    const first = [...checkManifest.Errors(value)][0];
-    const where = first?.instancePath === "" ? "" : ` at ${first?.instancePath}`;
-    throw siftError("ARTIFACT_INVALID", at, `${MANIFEST_FILE}${where} ${first?.message ?? "is malformed"}`);
-  }
+  const problem = checkManifestShape(value, "");
+  if (problem !== null) throw siftError("ARTIFACT_INVALID", at, `${MANIFEST_FILE}: ${problem}`);
   return checkSemantics(value as Manifest, at);
 }
 

@@ -175,6 +175,19 @@ describe("artifact directory", () => {
         /safe relative/,
       ],
       ["format 0", JSON.stringify({ ...good, formatVersion: 0 }), /formatVersion/],
+      ["no labels", JSON.stringify({ ...good, labels: undefined }), /\/labels must be an object/],
+      [
+        "metric as text",
+        JSON.stringify({ ...good, metrics: { validation: { f1: "0.8" }, test: {} } }),
+        /validation\/f1/,
+      ],
+      ["runId number", JSON.stringify({ ...good, runId: 7 }), /\/runId must be a string or null/],
+      ["no classifier", JSON.stringify({ ...good, classifier: undefined }), /\/classifier is required/],
+      [
+        "negative size",
+        JSON.stringify({ ...good, files: { "vocab.json": { sha256: "a".repeat(64), bytes: -1 } } }),
+        /bytes/,
+      ],
     ];
     for (const [label, text, message] of cases) {
       await fs.rm(manifestPath, { force: true });
