@@ -9,7 +9,7 @@
 import { siftError } from "../errors.ts";
 import { bumpRevision, inWriteTransaction } from "./index-db.ts";
 import { aliasTarget, requireModel, requireVersion, versionRow } from "./index-queries.ts";
-import { assertAlias, assertModelName, assertVersion } from "./names.ts";
+import { assertAlias, assertModelName, assertVersion, DEFAULT_ALIAS } from "./names.ts";
 import { numberOf } from "./rows.ts";
 import type { StoreContext } from "./store-context.ts";
 import { storeWriteError } from "./store-writer.ts";
@@ -24,6 +24,8 @@ export function promoteVersion(ctx: StoreContext, name: string, version: number,
     const previous = aliasTarget(ctx.db, name, alias);
     if (previous === version) return { name, alias, previous, version };
     setAlias(ctx, name, alias, version, "promote");
+    // Promoting to production ends the model's A/B or shadow experiment, in the same transaction.
+    if (alias === DEFAULT_ALIAS) ctx.db.prepare("DELETE FROM traffic_policies WHERE name = ?").run(name);
     return { name, alias, previous, version };
   });
 }

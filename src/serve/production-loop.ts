@@ -116,6 +116,11 @@ export async function startProductionLoop(
   const { hook, stats } = productionLoopHook({
     monitor,
     traffic,
+    onShadowSlow: (model, ms) =>
+      logger.warn(
+        { model: model.name, version: model.version, ms },
+        "shadow model too slow; benched for a minute",
+      ),
     onShadowError: (model, error) =>
       logger.warn({ model: model.name, version: model.version, err: String(error) }, "shadow model failed"),
   });
@@ -165,7 +170,7 @@ function trafficOnly(deps: ProductionLoopDeps): ProductionLoop {
     monitor: null,
     traffic,
     router: traffic,
-    shadowStats: { scored: 0, failed: 0, skipped: 0 },
+    shadowStats: { scored: 0, failed: 0, skipped: 0, benched: 0 },
     attach: () => {},
     registerRoutes: () => {},
     start: () => traffic.start(),

@@ -3,7 +3,9 @@
  * log queue, and shadow versions score the same sentences after the response has been sent
  * (`setImmediate`), their answers logged under the primary prediction's id, never returned.
  * A shadow that throws is counted and logged; a backlog of shadow work beyond `maxPending`
- * is skipped rather than queued, so shadows cannot grow memory or starve the primary path.
+ * is skipped rather than queued, so shadows cannot grow memory or starve the primary path. A
+ * shadow call slower than `slowMs` benches that version for `benchMs`: shadows share the event
+ * loop, so a slow one would otherwise delay the requests that come after it.
  */
 import { performance } from "node:perf_hooks";
 import type { Monitor } from "../monitor/index.ts";
@@ -18,19 +20,50 @@ export interface ShadowHookOptions {
   readonly onShadowError?: (model: ServedModel, error: unknown) => void;
   /** Shadow batches allowed to wait at once; more are skipped. Default 256. */
   readonly maxPending?: number;
+  /** A shadow call slower than this (ms) benches its version. Default 100. */
+  readonly slowMs?: number;
+  /** How long a slow shadow version stays benched (ms). Default 60 000. */
+  readonly benchMs?: number;
+  readonly onShadowSlow?: (model: ServedModel, ms: number) => void;
+  readonly now?: () => number;
 }
 
 export interface ShadowStats {
   scored: number;
   failed: number;
   skipped: number;
+  benched: number;
 }
 
 export function productionLoopHook(options: ShadowHookOptions): { hook: PredictionHook; stats: ShadowStats } {
-  const stats: ShadowStats = { scored: 0, failed: 0, skipped: 0 };
+  const stats: ShadowStats = { scored: 0, failed: 0, skipped: 0, benched: 0 };
   const maxPending = options.maxPending ?? 256;
+  const slowMs = options.slowMs ?? 100;
+  const benchMs = options.benchMs ?? 60_000;
+  const now = options.now ?? Date.now;
+  const benchedUntil = new Map<string, number>();
   let pending = 0;
   const { monitor, traffic } = options;
+
+  const runShadow = (shadow: ServedModel, event: PredictionEvent): void => {
+    const key = `${shadow.name}@${shadow.version}`;
+    if ((benchedUntil.get(key) ?? 0) > now()) {
+      stats.skipped++;
+      return;
+    }
+    try {
+      const ms = scoreShadow(monitor, shadow, event);
+      stats.scored++;
+      if (ms > slowMs) {
+        stats.benched++;
+        benchedUntil.set(key, now() + benchMs);
+        options.onShadowSlow?.(shadow, ms);
+      }
+    } catch (error) {
+      stats.failed++;
+      options.onShadowError?.(shadow, error);
+    }
+  };
 
   const hook: PredictionHook = (event) => {
     logPrimary(monitor, event, traffic?.variantOf(event.model) ?? "default");
@@ -43,15 +76,7 @@ export function productionLoopHook(options: ShadowHookOptions): { hook: Predicti
     pending++;
     setImmediate(() => {
       pending--;
-      for (const shadow of shadows) {
-        try {
-          scoreShadow(monitor, shadow, event);
-          stats.scored++;
-        } catch (error) {
-          stats.failed++;
-          options.onShadowError?.(shadow, error);
-        }
-      }
+      for (const shadow of shadows) runShadow(shadow, event);
     });
   };
   return { hook, stats };
@@ -78,11 +103,12 @@ function logPrimary(monitor: Pick<Monitor, "onPrediction">, event: PredictionEve
   }
 }
 
+/** Scores the request's sentences with `shadow` and logs them; returns the time it took (ms). */
 function scoreShadow(
   monitor: Pick<Monitor, "onPrediction">,
   shadow: ServedModel,
   event: PredictionEvent,
-): void {
+): number {
   const started = performance.now();
   const at = Date.now();
   const predictions = labelPredictions(shadow, shadow.classifier.predictProba(event.sentences), at);
@@ -105,4 +131,5 @@ function scoreShadow(
       sentence: event.sentences[i] ?? "",
     });
   }
+  return latencyMs;
 }
