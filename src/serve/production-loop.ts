@@ -21,6 +21,7 @@ export interface ProductionLoopOptions {
   /** Keep sentence text in the log (default: only its sha256). */
   readonly keepSentences?: boolean;
   readonly queueCapacity?: number;
+  readonly batchSize?: number;
   readonly flushIntervalMs?: number;
   readonly maxAgeDays?: number;
   readonly maxRows?: number;
@@ -75,6 +76,7 @@ export async function startProductionLoop(
       path: options.logPath,
       keepSentences: options.keepSentences ?? false,
       ...(options.queueCapacity === undefined ? {} : { queueCapacity: options.queueCapacity }),
+      ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
       ...(options.flushIntervalMs === undefined ? {} : { flushIntervalMs: options.flushIntervalMs }),
       ...(options.maxAgeDays === undefined ? {} : { maxAgeDays: options.maxAgeDays }),
       ...(options.maxRows === undefined ? {} : { maxRows: options.maxRows }),
