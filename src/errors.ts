@@ -215,6 +215,21 @@ export const errorCatalogue = {
     2,
     "No logged prediction %s. Feedback needs the id a prediction returned, or the sentence itself.",
   ),
+  LOG_NOT_FOUND: spec(
+    404,
+    2,
+    "No prediction log at %s. Serve with the log on (`sift serve --log <path>`) or pass --log with its path.",
+  ),
+  NO_FEEDBACK: spec(
+    422,
+    2,
+    "No usable feedback in %s since %s (feedback needs its sentence: send it with the label, or serve with --log-sentences).",
+  ),
+  TRAFFIC_SPLIT_INVALID: spec(
+    400,
+    2,
+    "%s is not a traffic split: %s. Write version=weight pairs summing to 1, e.g. `sift traffic split relevance 3=0.9 4=0.1`.",
+  ),
   INTERNAL: spec(500, 1, "Internal error: %s. This is a bug in sift; please report it with the log."),
 } as const satisfies Record<string, ErrorSpec>;
 
