@@ -35,7 +35,7 @@ function sift(args: readonly string[], env: Record<string, string> = {}): Promis
 }
 
 /** The exact line main.ts prints for a catalogued error. */
-function errorLine(code: keyof typeof errorCatalogue, ...args: unknown[]): string {
+function errorLine(code: keyof typeof errorCatalogue, ...args: Array<string | number>): string {
   return `sift: ${code}: ${siftError(code, ...args).message}\n`;
 }
 
