@@ -66,9 +66,11 @@ export function openIndex(file: string): DatabaseSync {
     return openWritable(file);
   } catch (error) {
     if (!isReadOnlyFailure(error) || !canReadImmutable(file)) throw error;
-    // A read-only store (say, a volume mounted read-only under a server): SQLite cannot create the
-    // WAL's shared-memory file there, so read the checkpointed file as immutable. Writes then fail
-    // with SQLITE_READONLY, which the registry reports as STORE_NOT_WRITABLE.
+    // A store this process cannot write (say, a read-only volume baked with its models): SQLite
+    // cannot create the WAL's shared-memory file there, so read the checkpointed file as an
+    // immutable snapshot. Writes fail with SQLITE_READONLY (STORE_NOT_WRITABLE). A snapshot does
+    // not see later changes by other processes: a server that must follow promotions needs a
+    // writable store (only for SQLite's lock files; it never writes models).
     const url = pathToFileURL(file);
     url.searchParams.set("immutable", "1");
     return new DatabaseSync(url, { readOnly: true });
