@@ -18,7 +18,7 @@ import {
 import type { ClassifierSpec, CsrMatrix, Targets } from "./types.ts";
 
 export const ensembleSchema = {
-  /** Member weights in the order of the parts; empty means equal weights. */
+  /** Member weights in the order of the part names, sorted; empty means equal weights. */
   weights: { type: "numbers", default: [], min: 0 },
 } as const;
 

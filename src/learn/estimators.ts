@@ -29,7 +29,9 @@ export function createEstimator(spec: ClassifierSpec): Estimator {
     case "complement-nb":
       return new ComplementNB(spec.params);
     case "ensemble": {
-      const entries = Object.entries(spec.parts ?? {});
+      // Members in name order, as the featuriser union does: `weights` follow this order, and a
+      // spec read back from a manifest (keys sorted) must line up with the one that was fitted.
+      const entries = Object.entries(spec.parts ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
       return new LinearEnsemble(
         spec.params,
         entries.map(([name]) => name),

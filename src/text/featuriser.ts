@@ -144,8 +144,13 @@ export class FeatureUnion implements Featuriser {
   }
 }
 
+/**
+ * A union's parts in name order. The order fixes the column layout, so it must not depend on the
+ * key order of the spec object: a spec read back from a manifest (written with sorted keys) must
+ * lay out the same columns as the one that was fitted.
+ */
 function partsOf(spec: ComponentSpec): [string, ComponentSpec][] {
-  const entries = Object.entries(spec.parts ?? {});
+  const entries = Object.entries(spec.parts ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   if (entries.length === 0)
     throw siftError("PARAM_INVALID", "parts", "union", "{}", "a union needs at least one part");
   for (const [name] of entries) {
