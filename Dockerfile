@@ -9,11 +9,11 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 
-# ── train the bundled sample into a store (full dependencies; this stage is discarded) ───────
+# ── train the bundled sample into a store (training needs production dependencies only) ──────
 FROM ${NODE_IMAGE} AS model
 WORKDIR /app
+COPY --from=deps /app/node_modules ./node_modules
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
 COPY src ./src
 COPY proto ./proto
 COPY samples ./samples
@@ -30,9 +30,13 @@ COPY --from=deps /app/node_modules ./node_modules
 COPY package.json package-lock.json openapi.json ./
 COPY src ./src
 COPY proto ./proto
+# `sift up` (and `sift train` without --data) train on the bundled sample.
+COPY samples ./samples
 COPY --from=model --chown=node:node /app/.sift ./.sift
 RUN mkdir -p /app/.cache/node && chown node:node /app/.cache/node
 USER node
+# Fill Node's compile cache now, so the first start of a new instance skips compiling (cold start).
+RUN node --input-type=module -e "await import('./src/serve/index.ts'); await import('./src/pipeline/index.ts')"
 EXPOSE 8080 50051
 HEALTHCHECK --interval=10s --timeout=3s --start-period=15s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]

@@ -69,7 +69,8 @@ describe("the container image, rehearsed", { timeout: 300_000 }, () => {
   it("installs production dependencies only, starts, is ready and predicts", async (t) => {
     const image = readDockerfile(await readFile(path.join(ROOT, "Dockerfile"), "utf8"));
     assert.deepEqual(image.cmd.slice(0, 3), ["node", "src/cli/main.ts", "serve"]);
-    assert.ok(image.copies.includes("package-lock.json") && image.copies.includes("src"));
+    for (const needed of ["package-lock.json", "src", "proto", "openapi.json", "samples"])
+      assert.ok(image.copies.includes(needed), `the runtime stage must copy ${needed}`);
     for (const source of image.copies)
       await cp(path.join(ROOT, source), path.join(dir, source), { recursive: true });
 
@@ -89,11 +90,15 @@ describe("the container image, rehearsed", { timeout: 300_000 }, () => {
       await assert.rejects(stat(path.join(dir, "node_modules", devTool)), `${devTool} must not be installed`);
     }
 
-    // The model stage: train the bundled sample when the repository has one, else a test model.
+    // The model stage: train the bundled sample with production dependencies only, in the clean
+    // folder (as `sift up` does in the image); a test model when the repository has no sample.
     const store = path.join(dir, ".sift");
     if (image.modelStage !== undefined && (await hasSamplePackage())) {
       const [command, ...args] = image.modelStage.replace("/app/.sift", store).split(" ");
-      await run(command as string, args, { cwd: ROOT, timeout: 240_000 });
+      await run(command === "node" ? process.execPath : (command as string), args, {
+        cwd: dir,
+        timeout: 240_000,
+      });
     } else {
       t.diagnostic("no bundled sample package yet: the store gets a model trained by the test fixtures");
       const registry = openRegistry(store);
