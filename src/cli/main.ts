@@ -8,6 +8,7 @@ import { Command, CommanderError } from "commander";
 import { isSiftError } from "../errors.ts";
 import { registerDataCommands } from "./data.ts";
 import { registerModelsCommands } from "./models.ts";
+import { registerMonitorCommands } from "./monitor.ts";
 import { registerServeCommands } from "./serve.ts";
 import { registerTrainCommands } from "./train.ts";
 
@@ -25,6 +26,7 @@ registerDataCommands(program);
 registerModelsCommands(program);
 registerTrainCommands(program);
 registerServeCommands(program);
+registerMonitorCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -9,6 +9,7 @@
 import { type Command, InvalidArgumentError } from "commander";
 import { siftError } from "../errors.ts";
 import type { PredictOutcome, RunningService } from "../serve/index.ts";
+import { loopOptionsFromFlags, withLoopOptions } from "./monitor.ts";
 
 /** The serve module's DEFAULT_MODEL_REF, repeated for help text only (importing it is heavy). */
 const DEFAULT_MODEL_REF_TEXT = "relevance@production";
@@ -56,6 +57,8 @@ interface ServeFlags {
   readonly logLevel: string;
   readonly logSentences?: boolean;
   readonly docs: boolean;
+  readonly predictionLog?: string | boolean;
+  readonly logKeepSentences?: boolean;
 }
 
 function stopOnSignals(service: RunningService): void {
@@ -76,8 +79,7 @@ function stopOnSignals(service: RunningService): void {
 }
 
 function registerServe(program: Command): void {
-  program
-    .command("serve")
+  withLoopOptions(program.command("serve"))
     .description(
       "Serve a model: REST with OpenAPI (Swagger UI at /docs), the Open Inference Protocol (/v2) and gRPC.",
     )
@@ -124,6 +126,7 @@ function registerServe(program: Command): void {
         logLevel: flags.logLevel,
         logSentences: flags.logSentences === true,
         docs: flags.docs,
+        loop: await loopOptionsFromFlags(flags, resolveStoreRoot(flags.store)),
       });
       stopOnSignals(service);
     });

@@ -22,6 +22,7 @@ import {
   type TrainResult,
 } from "../pipeline/index.ts";
 import { resolveStoreRoot } from "../registry/index.ts";
+import { configWithFeedback } from "./monitor.ts";
 
 function print(json: boolean, value: unknown, text: () => string): void {
   process.stdout.write(json ? `${JSON.stringify(value, null, 2)}\n` : text());
@@ -35,6 +36,9 @@ interface TrainFlags {
   readonly seed?: number;
   readonly promote?: boolean;
   readonly json?: boolean;
+  /** retrain: merge the prediction log's feedback into the training data. */
+  readonly withFeedback?: boolean;
+  readonly log?: string;
 }
 
 function parseSeed(value: string): number {
@@ -83,7 +87,8 @@ function withTrainOptions(command: Command): Command {
 }
 
 async function train(flags: TrainFlags, kind: "train" | "retrain"): Promise<TrainResult> {
-  const { config, file } = configFromFlags(flags);
+  const { config: configured, file } = configFromFlags(flags);
+  const config = flags.withFeedback === true ? await configWithFeedback(configured, flags) : configured;
   const display = chooseDisplay({ json: flags.json === true, stream: process.stderr });
   let result: TrainResult;
   try {
@@ -112,6 +117,8 @@ export function registerTrainCommands(program: Command): void {
 
   withTrainOptions(program.command("retrain"))
     .description("Train, gate against production, and promote when the gates pass (for cron and CI).")
+    .option("--with-feedback", "merge the prediction log's feedback into the training data (feedback wins)")
+    .option("--log <file>", "prediction log for --with-feedback (default: <store>/monitor/predictions.db)")
     .action(async (flags: TrainFlags) => {
       await train(flags, "retrain");
     });

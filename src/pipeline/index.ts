@@ -11,6 +11,7 @@ export {
   validateConfig,
 } from "./config.ts";
 export { METRIC_NAMES, type MetricName, type PipelineConfig, PipelineConfigSchema } from "./config-schema.ts";
+export { type FeedbackExample, type FeedbackMerge, mergeFeedback } from "./feedback-merge.ts";
 export { formatComparison, formatRun, formatRunList, formatTrainResult } from "./format.ts";
 export { type ChampionScore, evaluateGates } from "./gates.ts";
 export { chooseDisplay, type EventSink, type PipelineEvent, type ProgressDisplay } from "./progress.ts";
