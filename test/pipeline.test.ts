@@ -79,9 +79,7 @@ describe("runTraining", () => {
     }
   });
 
-  test("the registered artifact rebuilds the classifier that was evaluated", {
-    todo: "learn's union featuriser orders its parts by object key order, and the registry's canonical manifest JSON sorts keys (char before word): the reloaded model's columns no longer match its weights",
-  }, async () => {
+  test("the registered artifact rebuilds the classifier that was evaluated", async () => {
     const store = path.join(root, "s1");
     const registry = openRegistry(store);
     try {
@@ -105,7 +103,9 @@ describe("runTraining", () => {
   test("without --promote a passing model becomes candidate; production does not move", async () => {
     const store = path.join(root, "s2");
     await runTraining({ config: config(store), promote: true });
-    const second = await runTraining({ config: config(store, { seed: 7 }) });
+    // A different seed may trail the champion a little; this test is about aliases, not the gate.
+    const second = await runTraining({ config: config(store, { seed: 7, gates: { championTolerance: 1 } }) });
+    assert.equal(second.gatesPassed, true);
     assert.equal(second.version, 2);
     assert.equal(second.promoted, false);
     const registry = openRegistry(store);
