@@ -247,6 +247,12 @@ async function learn(flags: LearnFlags): Promise<void> {
       (result.candidate
         ? `candidate → ${name}@${result.version}; production unchanged. Compare live: sift traffic shadow ${name} ${result.version}\n`
         : "gates failed: registered, not marked candidate\n");
+    await noteEvent(flags, {
+      kind: "candidate",
+      detail: `sift learn registered version ${result.version} (${result.method} on ${result.feedbackUsed} feedback rows)${result.candidate ? "" : "; gates failed"}`,
+      model: name,
+      version: result.version,
+    });
     process.stdout.write(flags.json === true ? `${JSON.stringify(result, null, 2)}\n` : text());
     if (!result.gatesPassed) process.exitCode = 3;
   } finally {
@@ -285,6 +291,40 @@ export async function configWithFeedback(
     `sift: training on ${merge.rows} rows: ${merge.trainingRows} training rows, ${feedback.length} feedback (${merge.replaced} relabelled, ${merge.added} new) → ${merge.path}\n`,
   );
   return merge.config;
+}
+
+/** Puts a milestone on the prediction log's timeline (skipped when there is no log). */
+async function noteEvent(
+  flags: StoreFlags,
+  event: { kind: string; detail: string; model: string; version: number | null },
+): Promise<void> {
+  const { LogStore, defaultLogPath } = await import("../monitor/index.ts");
+  const file = flags.log ?? defaultLogPath(await storeRoot(flags));
+  if (!existsSync(file)) return;
+  const store = new LogStore(file);
+  try {
+    store.addEvent({ time: Date.now(), ...event });
+  } finally {
+    store.close();
+  }
+}
+
+/** After `sift retrain --with-feedback`: the new version on the report's timeline. */
+export async function noteRetrained(
+  result: {
+    readonly version: number | null;
+    readonly promoted: boolean;
+    readonly run: { readonly modelName: string };
+  },
+  flags: { readonly log?: string; readonly store?: string },
+): Promise<void> {
+  if (result.version === null) return;
+  await noteEvent(flags, {
+    kind: result.promoted ? "promoted" : "candidate",
+    detail: `sift retrain --with-feedback registered version ${result.version}${result.promoted ? " and promoted it" : " as candidate"}`,
+    model: result.run.modelName,
+    version: result.version,
+  });
 }
 
 // ── sift traffic ──────────────────────────────────────────────────────────────────────────────

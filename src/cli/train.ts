@@ -22,7 +22,7 @@ import {
   type TrainResult,
 } from "../pipeline/index.ts";
 import { resolveStoreRoot } from "../registry/index.ts";
-import { configWithFeedback } from "./monitor.ts";
+import { configWithFeedback, noteRetrained } from "./monitor.ts";
 
 function print(json: boolean, value: unknown, text: () => string): void {
   process.stdout.write(json ? `${JSON.stringify(value, null, 2)}\n` : text());
@@ -96,12 +96,13 @@ async function train(flags: TrainFlags, kind: "train" | "retrain"): Promise<Trai
       config,
       configFile: file,
       kind,
-      promote: kind === "retrain" || flags.promote === true,
+      promote: flags.promote ?? kind === "retrain",
       onEvent: display.sink,
     });
   } finally {
     display.stop();
   }
+  if (flags.withFeedback === true) await noteRetrained(result, flags);
   print(flags.json === true, result, () => formatTrainResult(result));
   if (!result.gatesPassed) throw gateFailure(result);
   return result;
@@ -118,6 +119,7 @@ export function registerTrainCommands(program: Command): void {
   withTrainOptions(program.command("retrain"))
     .description("Train, gate against production, and promote when the gates pass (for cron and CI).")
     .option("--with-feedback", "merge the prediction log's feedback into the training data (feedback wins)")
+    .option("--no-promote", "register the winner as candidate instead (to A/B or shadow it first)")
     .option("--log <file>", "prediction log for --with-feedback (default: <store>/monitor/predictions.db)")
     .action(async (flags: TrainFlags) => {
       await train(flags, "retrain");

@@ -65,6 +65,7 @@ export class TrafficRouter implements ModelRouter {
   #models = new Map<string, ServedModel>();
   #refused = new Set<string>();
   #revision = -1;
+  #serving = "";
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
 
@@ -136,10 +137,14 @@ export class TrafficRouter implements ModelRouter {
 
   async #refreshOnce(): Promise<void> {
     const revision = await this.#policies.revision().catch(() => this.#revision);
-    const names = this.#manager.served().map((model) => model.name);
+    const served = this.#manager.served();
+    const names = served.map((model) => model.name);
+    // A production swap changes which policy versions need their own copy, so it counts too.
+    const serving = served.map((model) => `${model.name}@${model.version}`).join(",");
     const known = names.every((name) => this.#policy.has(name));
-    if (revision === this.#revision && known) return;
+    if (revision === this.#revision && serving === this.#serving && known) return;
     this.#revision = revision;
+    this.#serving = serving;
     this.#refused.clear();
     const policies = new Map<string, TrafficPolicy>();
     for (const name of names) {
@@ -156,8 +161,11 @@ export class TrafficRouter implements ModelRouter {
   /** Loads every version a policy names (keeping those already loaded), then drops the rest. */
   async #loadVersions(policies: ReadonlyMap<string, TrafficPolicy>): Promise<void> {
     const models = new Map<string, ServedModel>();
+    const serving = new Map(this.#manager.served().map((model) => [model.name, model.version]));
     for (const [name, policy] of policies) {
       const versions = new Set([...policy.split.map((entry) => entry.version), ...policy.shadow]);
+      // The version the manager serves is answered by its model; no second copy.
+      versions.delete(serving.get(name) ?? 0);
       for (const version of versions) {
         const key = `${name}@${version}`;
         const model = this.#models.get(key) ?? (await this.#load(name, version));
