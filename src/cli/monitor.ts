@@ -18,6 +18,13 @@ interface StoreFlags {
   readonly json?: boolean;
 }
 
+/** Where the commands print; tests swap it (the test runner owns the real stdout). */
+export const output = {
+  write(text: string): void {
+    process.stdout.write(text);
+  },
+};
+
 const UNITS: Readonly<Record<string, number>> = {
   s: 1000,
   m: 60_000,
@@ -170,10 +177,8 @@ async function report(flags: ReportFlags): Promise<void> {
       renderReport({ ...summary, served: context.served, policies: context.policies }),
     );
     if (flags.json === true)
-      process.stdout.write(
-        `${JSON.stringify({ report: flags.out, ...summary, series: undefined }, null, 2)}\n`,
-      );
-    else process.stdout.write(`${describeSummary(summary)}report: ${flags.out}\n`);
+      output.write(`${JSON.stringify({ report: flags.out, ...summary, series: undefined }, null, 2)}\n`);
+    else output.write(`${describeSummary(summary)}report: ${flags.out}\n`);
   } finally {
     store.close();
   }
@@ -253,7 +258,7 @@ async function learn(flags: LearnFlags): Promise<void> {
       model: name,
       version: result.version,
     });
-    process.stdout.write(flags.json === true ? `${JSON.stringify(result, null, 2)}\n` : text());
+    output.write(flags.json === true ? `${JSON.stringify(result, null, 2)}\n` : text());
     if (!result.gatesPassed) process.exitCode = 3;
   } finally {
     registry.close();
@@ -385,7 +390,7 @@ async function updatePolicy(
   await withRegistry(flags, async (registry) => {
     const policy = change(await registry.getTrafficPolicy(name));
     await registry.setTrafficPolicy(name, policy);
-    process.stdout.write(
+    output.write(
       flags.json === true ? `${JSON.stringify({ name, ...policy })}\n` : describePolicy(name, policy),
     );
   });
@@ -418,7 +423,7 @@ function registerTraffic(program: Command): void {
         const names = name === undefined ? (await registry.list()).map((m) => m.name) : [name];
         const policies: Record<string, TrafficPolicy> = {};
         for (const n of names) policies[n] = await registry.getTrafficPolicy(n);
-        process.stdout.write(
+        output.write(
           flags.json === true
             ? `${JSON.stringify(policies, null, 2)}\n`
             : Object.entries(policies)
