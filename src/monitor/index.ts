@@ -21,7 +21,7 @@ export {
 export { PredictionLog, type PredictionLogHooks, type PredictionLogStats } from "./prediction-log.ts";
 export { buildReference, foldLabelMix, parseReference, type ReferenceInput } from "./reference.ts";
 export { escapeHtml, lineChart } from "./report-charts.ts";
-export { type ReportView, renderReport, renderReportBody } from "./report-html.ts";
+export { REPORT_STYLE, type ReportView, renderReport, renderReportBody } from "./report-html.ts";
 export { type SummaryOptions, summarizeLog } from "./summary.ts";
 export { countOov, sentenceHash, tokenize } from "./tokens.ts";
 export { trendOf } from "./trend.ts";

@@ -24,7 +24,7 @@ export interface LineChartOptions {
 
 const WIDTH = 560;
 const HEIGHT = 220;
-const MARGIN = { top: 28, right: 16, bottom: 30, left: 48 };
+const MARGIN = { top: 46, right: 30, bottom: 30, left: 48 };
 export const PALETTE = ["#2563eb", "#dc2626", "#16a34a", "#9333ea", "#ea580c", "#0891b2", "#4b5563"];
 
 export function escapeHtml(text: string): string {
@@ -42,10 +42,13 @@ export function lineChart(options: LineChartOptions): string {
   if (xs.length === 0) {
     return `<svg class="chart" viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img">${title}<text x="${WIDTH / 2}" y="${HEIGHT / 2}" text-anchor="middle" class="empty">no data yet</text></svg>`;
   }
-  const xMin = Math.min(...xs);
-  const xMax = Math.max(...xs);
+  // Events widen the time axis so every step of the loop shows where it happened.
+  const times = [...xs, ...(options.markers ?? []).map((m) => m.x)];
+  const xMin = Math.min(...times);
+  const xMax = Math.max(...times);
+  // One bucket alone sits in the middle of a minute-wide axis rather than on its left edge.
   const x = scaleTime()
-    .domain([xMin, xMax === xMin ? xMin + 60_000 : xMax])
+    .domain(xMax === xMin ? [xMin - 30_000, xMax + 30_000] : [xMin, xMax])
     .range([MARGIN.left, WIDTH - MARGIN.right]);
   const yMax = Math.max(...ys, options.threshold ?? 0) * 1.1 || 1;
   const y = scaleLinear()
@@ -112,8 +115,8 @@ function axes(
 function legend(names: readonly string[]): string {
   return names
     .map((name, i) => {
-      const lx = MARGIN.left + 8 + (i % 4) * 120;
-      const ly = MARGIN.top + 8 + Math.floor(i / 4) * 14;
+      const lx = MARGIN.left + (i % 4) * 125;
+      const ly = 30 + Math.floor(i / 4) * 12;
       const color = PALETTE[i % PALETTE.length] ?? "#000";
       return `<rect x="${lx}" y="${ly - 8}" width="10" height="10" fill="${color}"/><text x="${lx + 14}" y="${ly + 1}" class="legend">${escapeHtml(name)}</text>`;
     })

@@ -25,7 +25,8 @@ export interface ReportView extends MonitorSummary {
   readonly thresholds?: DriftThresholds;
 }
 
-const STYLE = `
+/** The report's CSS; the dashboard page uses the same. */
+export const REPORT_STYLE = `
 body{font:14px/1.45 system-ui,sans-serif;margin:0;background:#f8fafc;color:#0f172a}
 header{background:#0f172a;color:#f8fafc;padding:14px 24px}header h1{margin:0;font-size:20px}
 header p{margin:4px 0 0;color:#cbd5e1}main{padding:16px 24px;max-width:1240px}
@@ -34,7 +35,7 @@ h2{font-size:16px;margin:0 0 8px}table{border-collapse:collapse;width:100%}
 th,td{text-align:left;padding:4px 8px;border-bottom:1px solid #e2e8f0;font-variant-numeric:tabular-nums}
 th{color:#475569;font-weight:600}.ok{color:#15803d;font-weight:600}.alert{color:#b91c1c;font-weight:700}
 .badge{display:inline-block;padding:1px 8px;border-radius:10px;background:#fee2e2;color:#b91c1c;margin-right:4px}
-.badge.ok{background:#dcfce7;color:#15803d}.charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(420px,1fr));gap:12px}
+.badge.ok{background:#dcfce7;color:#15803d}.badge.wait{background:#f1f5f9;color:#475569}.charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(420px,1fr));gap:12px}
 .chart{width:100%;height:auto;background:#fff}.chart-title{font-weight:600;font-size:13px}
 .tick,.legend,.axis-label,.threshold-label{font-size:10px;fill:#475569}.axis{stroke:#94a3b8}.grid{stroke:#f1f5f9}
 .threshold{stroke:#dc2626;stroke-dasharray:4 3}.marker{stroke:#94a3b8;stroke-dasharray:2 2}.empty{fill:#94a3b8}
@@ -46,7 +47,7 @@ const seriesName = (p: { model: string; version: number; route: string }): strin
   `${p.model}@${p.version}${p.route === "shadow" ? " (shadow)" : ""}`;
 
 export function renderReport(view: ReportView): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(view.title ?? "sift monitoring report")}</title><style>${STYLE}</style></head><body>${renderReportBody(view)}</body></html>`;
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(view.title ?? "sift monitoring report")}</title><style>${REPORT_STYLE}</style></head><body>${renderReportBody(view)}</body></html>`;
 }
 
 export function renderReportBody(view: ReportView): string {
@@ -83,14 +84,18 @@ function overview(view: ReportView): string {
 
 function driftSection(drift: readonly DriftReport[], t: DriftThresholds): string {
   const rows = drift.map((d) => {
-    const status =
-      d.alerts.length === 0
-        ? `<span class="badge ok">ok</span>`
-        : d.alerts.map((a) => `<span class="badge">${escapeHtml(a)}</span>`).join("");
+    const status = driftState(d, t);
     return `<tr><td>${escapeHtml(d.model)}@${d.version}</td><td>${d.samples}</td><td>${fmt(d.scorePsi)}</td><td>${fmt(d.lengthPsi)}</td><td>${fmt(d.oovRate)} (train ${fmt(d.oovBaseline)})</td><td>${fmt(d.labelShift)}</td><td class="drift-status">${status}</td></tr>`;
   });
   const limits = `score PSI > ${t.scorePsi}, length PSI > ${t.lengthPsi}, OOV rise > ${t.oovRise}, label shift > ${t.labelShift}, at least ${t.minSamples} predictions`;
   return `<section id="drift"><h2>Drift against the training reference</h2><table><thead><tr><th>version</th><th>window</th><th>score PSI</th><th>length PSI</th><th>OOV rate</th><th>label shift</th><th>state</th></tr></thead><tbody>${rows.join("") || `<tr><td colspan="7">no version with a reference has traffic yet</td></tr>`}</tbody></table><p>Alert when ${escapeHtml(limits)}.</p></section>`;
+}
+
+function driftState(d: DriftReport, t: DriftThresholds): string {
+  if (d.samples < t.minSamples)
+    return `<span class="badge wait">${d.samples} of ${t.minSamples} needed</span>`;
+  if (d.alerts.length === 0) return `<span class="badge ok">ok</span>`;
+  return d.alerts.map((a) => `<span class="badge">${escapeHtml(a)}</span>`).join("");
 }
 
 function policySection(view: ReportView): string {
@@ -126,7 +131,7 @@ function seriesOf(trend: readonly TrendPoint[], value: (p: TrendPoint) => number
     points.push({ x: p.start, y });
     groups.set(name, points);
   }
-  return [...groups].map(([name, points]) => ({ name, points }));
+  return [...groups].sort(([a], [b]) => a.localeCompare(b)).map(([name, points]) => ({ name, points }));
 }
 
 function charts(view: ReportView): string {
