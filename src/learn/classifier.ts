@@ -3,6 +3,7 @@
  * scorer in log-odds space. Every estimator kind (logistic regression, naive Bayes, NB-weighted
  * LR, ensembles of them) reduces to one weight vector over the featuriser's columns once fitted,
  * so predicting is one sparse dot product and explanations are exact: score = bias + Σ weight·x.
+ * Dense word-vector columns are explained per word (their contributions split exactly by word).
  */
 import { siftError } from "../errors.ts";
 import {
@@ -56,6 +57,25 @@ function partsOf(spec: ClassifierSpec, onMissing: "PARAM_INVALID" | "MODEL_SPEC_
   return { normaliser, features, estimator };
 }
 
+/**
+ * A block's per-word shares, with the float rounding between them (computed in float64 from the
+ * word vectors) and the block's stored float32 columns folded into the largest share, so the
+ * explanation adds up to the score exactly.
+ */
+function withTotal(items: readonly FeatureContribution[], total: number): FeatureContribution[] {
+  const out = items.filter((f) => f.contribution !== 0).map((f) => ({ ...f }));
+  if (out.length === 0) return out;
+  let largest = 0;
+  let sum = 0;
+  out.forEach((f, i) => {
+    sum += f.contribution;
+    if (Math.abs(f.contribution) > Math.abs((out[largest] as FeatureContribution).contribution)) largest = i;
+  });
+  const top = out[largest] as FeatureContribution;
+  out[largest] = { feature: top.feature, contribution: top.contribution + (total - sum) };
+  return out;
+}
+
 class LinearTextClassifier implements TextClassifier {
   readonly spec: ClassifierSpec;
   private readonly normaliser: Normaliser;
@@ -100,17 +120,30 @@ class LinearTextClassifier implements TextClassifier {
     return out;
   }
 
+  /**
+   * Exact for the linear part: score = bias + Σ weight·x over every column. Dense blocks (the
+   * word-vector columns) are reported per word rather than per dimension: word w's share is
+   * (u·e_w)/‖Σe‖ for block weights u, and the shares add up to the block's contribution.
+   */
   explain(text: string, top = 10): Explanation {
+    const clean = this.normaliser.normalise(typeof text === "string" ? text : "");
     const row = this.featurise(text);
     const { coef, intercept } = this.linear;
+    const blocks = this.featuriser.explainBlocks(clean, coef, 0);
+    const blockTotals = new Float64Array(blocks.length);
     const features: FeatureContribution[] = [];
     let score = intercept;
     for (let k = 0; k < row.length; k++) {
       const col = row.indices[k] as number;
       const contribution = (row.values[k] as number) * (coef[col] as number);
       score += contribution;
-      if (contribution !== 0) features.push({ feature: this.featuriser.featureName(col), contribution });
+      const block = blocks.findIndex((b) => col >= b.from && col < b.to);
+      if (block >= 0) blockTotals[block] = (blockTotals[block] as number) + contribution;
+      else if (contribution !== 0) features.push({ feature: this.featuriser.featureName(col), contribution });
     }
+    blocks.forEach((b, i) => {
+      features.push(...withTotal(b.items, blockTotals[i] as number));
+    });
     features.sort(
       (a, b) =>
         Math.abs(b.contribution) - Math.abs(a.contribution) ||

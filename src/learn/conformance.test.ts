@@ -18,12 +18,19 @@ import {
   type TextClassifier,
 } from "./index.ts";
 
+/** The default's n-gram features: naive Bayes needs non-negative columns; word vectors are not. */
+function ngramFeatures(): ClassifierSpec {
+  const features = defaultClassifierSpec().parts?.features as ClassifierSpec;
+  const { emb: _vectors, ...ngrams } = features.parts ?? {};
+  return { ...features, parts: ngrams };
+}
+
 function linearSpec(estimator: ClassifierSpec, features?: ClassifierSpec): ClassifierSpec {
   const base = defaultClassifierSpec();
   return {
     kind: "text-linear",
     params: {},
-    parts: { ...base.parts, features: features ?? (base.parts?.features as ClassifierSpec), estimator },
+    parts: { ...base.parts, features: features ?? ngramFeatures(), estimator },
   };
 }
 

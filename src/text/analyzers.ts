@@ -30,8 +30,9 @@ export class WordAnalyzer implements Analyzer {
   private readonly pattern: RegExp;
   private readonly minN: number;
   private readonly maxN: number;
-  private starts = new Int32Array(64);
-  private ends = new Int32Array(64);
+  /** Token spans of the last `spans` call (scratch, reused between sentences). */
+  starts = new Int32Array(64);
+  ends = new Int32Array(64);
 
   constructor(pattern: string, minN: number, maxN: number) {
     this.pattern = new RegExp(pattern, "gu");
@@ -40,7 +41,7 @@ export class WordAnalyzer implements Analyzer {
   }
 
   /** Token spans into `starts`/`ends`; returns the count. */
-  private spans(text: string): number {
+  spans(text: string): number {
     const re = this.pattern;
     re.lastIndex = 0;
     let count = 0;
@@ -123,16 +124,20 @@ function isSpace(c: number): boolean {
 }
 
 export class CharWbAnalyzer implements Analyzer {
-  private readonly minN: number;
-  private readonly maxN: number;
+  readonly minN: number;
+  readonly maxN: number;
+  /** Word spans of the last `wordSpans` call (reused between sentences: no allocation per call). */
+  starts = new Int32Array(64);
+  ends = new Int32Array(64);
 
   constructor(minN: number, maxN: number) {
     this.minN = minN;
     this.maxN = maxN;
   }
 
-  /** Calls `emit(start, n)` for each n-gram of the word text[s, e) padded with spaces. */
-  private forEachGram(text: string, emitWord: (s: number, e: number) => void): void {
+  /** Splits on Python's whitespace into `starts`/`ends`; returns the number of words. */
+  wordSpans(text: string): number {
+    let count = 0;
     let i = 0;
     const len = text.length;
     while (i < len) {
@@ -140,13 +145,39 @@ export class CharWbAnalyzer implements Analyzer {
       if (i >= len) break;
       const s = i;
       while (i < len && !isSpace(text.charCodeAt(i))) i++;
-      emitWord(s, i);
+      if (count === this.starts.length) this.growSpans();
+      this.starts[count] = s;
+      this.ends[count] = i;
+      count++;
     }
+    return count;
+  }
+
+  private growSpans(): void {
+    const s = new Int32Array(this.starts.length * 2);
+    const e = new Int32Array(this.starts.length * 2);
+    s.set(this.starts);
+    e.set(this.ends);
+    this.starts = s;
+    this.ends = e;
+  }
+
+  /** Calls `emit(start, end)` for each whitespace-separated word. */
+  private forEachGram(text: string, emitWord: (s: number, e: number) => void): void {
+    const count = this.wordSpans(text);
+    for (let w = 0; w < count; w++) emitWord(this.starts[w] as number, this.ends[w] as number);
   }
 
   keys(text: string, out: KeyBuffer): void {
-    const { minN, maxN } = this;
-    this.forEachGram(text, (s, e) => pushWordGrams(text, s, e, minN, maxN, out));
+    const count = this.wordSpans(text);
+    for (let w = 0; w < count; w++) {
+      pushWordGrams(text, this.starts[w] as number, this.ends[w] as number, this.minN, this.maxN, out);
+    }
+  }
+
+  /** Keys of the n-grams of the one word text[s, e), in the order `keys` gives them. */
+  wordKeys(text: string, s: number, e: number, out: KeyBuffer): void {
+    pushWordGrams(text, s, e, this.minN, this.maxN, out);
   }
 
   terms(text: string): string[] {

@@ -4,6 +4,7 @@
  * takes normalised text, is deterministic, and saves to files that rebuild it exactly.
  */
 import { siftError } from "../errors.ts";
+import { EmbeddingVectorizer } from "./embedding.ts";
 import { HashingVectorizer } from "./hashing.ts";
 import { type Csr, CsrBuilder, RowBuffer } from "./sparse.ts";
 import { TfidfVectorizer } from "./tfidf.ts";
@@ -13,6 +14,19 @@ export interface ComponentSpec {
   readonly kind: string;
   readonly params: Readonly<Record<string, unknown>>;
   readonly parts?: Readonly<Record<string, ComponentSpec>>;
+}
+
+/** A contribution to a decision score, named for people (a word rather than a dense column). */
+export interface NamedContribution {
+  readonly feature: string;
+  readonly contribution: number;
+}
+
+/** Columns [from, to) whose total contribution `items` splits exactly, e.g. per word. */
+export interface ExplainedBlock {
+  readonly from: number;
+  readonly to: number;
+  readonly items: readonly NamedContribution[];
 }
 
 export interface Featuriser {
@@ -25,9 +39,20 @@ export interface Featuriser {
   /** Readable name with a namespace prefix, e.g. `w:fire`, `c: fir`, `h:1234`. */
   featureName(col: number): string;
   save(prefix: string): Record<string, Uint8Array>;
+  /**
+   * Dense blocks explained per word instead of per column, given the model's weights over all
+   * columns (block columns start at `offset`). Sparse n-gram blocks need no such help: empty.
+   */
+  explainBlocks(text: string, coef: Float64Array, offset: number): ExplainedBlock[];
 }
 
-type Vectorizer = TfidfVectorizer | HashingVectorizer;
+type Vectorizer = TfidfVectorizer | HashingVectorizer | EmbeddingVectorizer;
+
+function namespaceOf(kind: string, inner: Vectorizer): string {
+  if (inner instanceof EmbeddingVectorizer) return "e";
+  const analyzer = inner.params.analyzer === "char_wb" ? "c" : "w";
+  return kind === "hashing" ? `h${analyzer}` : analyzer;
+}
 
 /** A single vectoriser with a namespace for its feature names. */
 class Leaf implements Featuriser {
@@ -38,8 +63,7 @@ class Leaf implements Featuriser {
   constructor(spec: ComponentSpec, inner: Vectorizer) {
     this.inner = inner;
     this.spec = { kind: spec.kind, params: { ...inner.params } };
-    const analyzer = inner.params.analyzer === "char_wb" ? "c" : "w";
-    this.namespace = spec.kind === "hashing" ? `h${analyzer}` : analyzer;
+    this.namespace = namespaceOf(spec.kind, inner);
   }
 
   get cols(): number {
@@ -65,6 +89,16 @@ class Leaf implements Featuriser {
 
   save(prefix: string): Record<string, Uint8Array> {
     return this.inner.save(prefix);
+  }
+
+  explainBlocks(text: string, coef: Float64Array, offset: number): ExplainedBlock[] {
+    const inner = this.inner;
+    if (!(inner instanceof EmbeddingVectorizer)) return [];
+    const to = offset + inner.cols;
+    const items = inner
+      .wordShares(text, coef.subarray(offset, to))
+      .map(({ word, share }) => ({ feature: `${this.namespace}:${word}`, contribution: share }));
+    return [{ from: offset, to, items }];
   }
 }
 
@@ -135,6 +169,11 @@ export class FeatureUnion implements Featuriser {
     return `?${col}`;
   }
 
+  explainBlocks(text: string, coef: Float64Array, offset: number): ExplainedBlock[] {
+    const offsets = this.layout();
+    return this.members.flatMap((m, i) => m.explainBlocks(text, coef, offset + (offsets[i] as number)));
+  }
+
   save(prefix: string): Record<string, Uint8Array> {
     const files: Record<string, Uint8Array> = {};
     this.names.forEach((name, i) => {
@@ -174,6 +213,8 @@ export function createFeaturiser(spec: ComponentSpec): Featuriser {
       return new Leaf(spec, new TfidfVectorizer(spec.params));
     case "hashing":
       return new Leaf(spec, new HashingVectorizer(spec.params));
+    case "embedding":
+      return new Leaf(spec, new EmbeddingVectorizer(spec.params));
     case "union": {
       const entries = partsOf(spec);
       return new FeatureUnion(
@@ -187,7 +228,7 @@ export function createFeaturiser(spec: ComponentSpec): Featuriser {
         "kind",
         "featuriser",
         JSON.stringify(spec.kind),
-        'must be "tfidf", "hashing" or "union"',
+        'must be "tfidf", "hashing", "embedding" or "union"',
       );
   }
 }
@@ -203,6 +244,8 @@ export function loadFeaturiser(
       return new Leaf(spec, TfidfVectorizer.load(spec.params, files, prefix));
     case "hashing":
       return new Leaf(spec, new HashingVectorizer(spec.params));
+    case "embedding":
+      return new Leaf(spec, EmbeddingVectorizer.load(spec.params, files, prefix));
     case "union": {
       const entries = partsOf(spec);
       const union = new FeatureUnion(

@@ -54,21 +54,27 @@ export function termKey(term: string): [number, number] {
   return [a, b];
 }
 
-/** Open addressing with linear probing over typed arrays; values are non-negative ints. */
+/**
+ * Open addressing with linear probing over one typed array: each slot holds key lane A, key lane
+ * B and the value side by side (stride 4), so a lookup touches one cache line instead of three.
+ * Values are non-negative ints; -1 marks an empty slot.
+ */
 export class KeyTable {
-  private keysA: Int32Array;
-  private keysB: Int32Array;
-  private values: Int32Array;
+  private slots: Int32Array;
   private mask: number;
   size = 0;
 
   constructor(expected = 1024) {
     let capacity = 16;
     while (capacity < expected * 2) capacity *= 2;
-    this.keysA = new Int32Array(capacity);
-    this.keysB = new Int32Array(capacity);
-    this.values = new Int32Array(capacity).fill(-1);
+    this.slots = KeyTable.emptySlots(capacity);
     this.mask = capacity - 1;
+  }
+
+  private static emptySlots(capacity: number): Int32Array {
+    const slots = new Int32Array(capacity * 4);
+    for (let s = 2; s < slots.length; s += 4) slots[s] = -1;
+    return slots;
   }
 
   private slotOf(a: number, b: number): number {
@@ -77,39 +83,39 @@ export class KeyTable {
 
   /** Feature index of the key, or -1. */
   get(a: number, b: number): number {
+    const slots = this.slots;
     let slot = this.slotOf(a, b);
     for (;;) {
-      const v = this.values[slot] as number;
+      const base = slot << 2;
+      const v = slots[base + 2] as number;
       if (v < 0) return -1;
-      if (this.keysA[slot] === a && this.keysB[slot] === b) return v;
+      if (slots[base] === a && slots[base + 1] === b) return v;
       slot = (slot + 1) & this.mask;
     }
   }
 
   /** Sets the key's value (the caller guarantees it is absent). */
   insert(a: number, b: number, value: number): void {
-    if ((this.size + 1) * 2 > this.values.length) this.grow();
+    if ((this.size + 1) * 2 > this.mask + 1) this.grow();
+    const slots = this.slots;
     let slot = this.slotOf(a, b);
-    while ((this.values[slot] as number) >= 0) slot = (slot + 1) & this.mask;
-    this.keysA[slot] = a;
-    this.keysB[slot] = b;
-    this.values[slot] = value;
+    while ((slots[(slot << 2) + 2] as number) >= 0) slot = (slot + 1) & this.mask;
+    const base = slot << 2;
+    slots[base] = a;
+    slots[base + 1] = b;
+    slots[base + 2] = value;
     this.size++;
   }
 
   private grow(): void {
-    const oldA = this.keysA;
-    const oldB = this.keysB;
-    const oldV = this.values;
-    const capacity = oldV.length * 2;
-    this.keysA = new Int32Array(capacity);
-    this.keysB = new Int32Array(capacity);
-    this.values = new Int32Array(capacity).fill(-1);
+    const old = this.slots;
+    const capacity = (this.mask + 1) * 2;
+    this.slots = KeyTable.emptySlots(capacity);
     this.mask = capacity - 1;
     this.size = 0;
-    for (let i = 0; i < oldV.length; i++) {
-      const v = oldV[i] as number;
-      if (v >= 0) this.insert(oldA[i] as number, oldB[i] as number, v);
+    for (let s = 0; s < old.length; s += 4) {
+      const v = old[s + 2] as number;
+      if (v >= 0) this.insert(old[s] as number, old[s + 1] as number, v);
     }
   }
 }

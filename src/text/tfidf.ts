@@ -17,6 +17,7 @@ import {
   WordAnalyzer,
 } from "./analyzers.ts";
 import { bytesToF64, bytesToJson, f64ToBytes, jsonToBytes, requireFile } from "./bytes.ts";
+import { GramCache } from "./gram-cache.ts";
 import { KeyBuffer, KeyTable, termKey } from "./keys.ts";
 import { type ParamsOf, validateParams } from "./params.ts";
 import { type Csr, CsrBuilder, normaliseBlock, RowBuffer } from "./sparse.ts";
@@ -53,6 +54,8 @@ interface Fitted {
   readonly table: KeyTable;
   /** Per-column scratch counts for one row; always all-zero between calls. */
   readonly counts: Int32Array;
+  /** char_wb only: the columns of each word seen, so a known word costs one lookup. */
+  readonly grams: GramCache | null;
 }
 
 /** Raw vocabulary statistics gathered in one pass over the corpus. */
@@ -66,7 +69,11 @@ export class TfidfVectorizer {
   readonly params: TfidfParams;
   private readonly analyzer: Analyzer;
   private readonly keyBuffer = new KeyBuffer();
-  private readonly touched: number[] = [];
+  /** Columns seen in the current row, in first-seen order (scratch, reused). */
+  private touched = new Int32Array(256);
+  private touchedLength = 0;
+  /** Columns of one word's n-grams (scratch for the gram cache). */
+  private wordCols = new Int32Array(256);
   private fitted: Fitted | null = null;
 
   constructor(params: Readonly<Record<string, unknown>> = {}) {
@@ -160,24 +167,73 @@ export class TfidfVectorizer {
       const df = counted.df[kept[i] as number] as number;
       idf[i] = this.params.useIdf ? Math.log((n + smooth) / (df + smooth)) + 1 : 1;
     }
-    this.fitted = buildFitted(terms, idf);
+    this.fitted = buildFitted(terms, idf, this.params.analyzer);
     return this;
+  }
+
+  private touch(col: number, counts: Int32Array): void {
+    if (counts[col] === 0) {
+      if (this.touchedLength === this.touched.length) {
+        const next = new Int32Array(this.touched.length * 2);
+        next.set(this.touched);
+        this.touched = next;
+      }
+      this.touched[this.touchedLength++] = col;
+    }
+    counts[col] = (counts[col] as number) + 1;
   }
 
   /** Counts the known terms of `text` into `counts`; `touched` lists the columns seen. */
   private countTerms(text: string, fitted: Fitted): void {
+    this.touchedLength = 0;
+    if (fitted.grams !== null && this.analyzer instanceof CharWbAnalyzer) {
+      this.countWordGrams(text, fitted, fitted.grams, this.analyzer);
+      return;
+    }
     const { table, counts } = fitted;
     const keys = this.keyBuffer;
-    const touched = this.touched;
     keys.length = 0;
-    touched.length = 0;
     this.analyzer.keys(text, keys);
     for (let j = 0; j < keys.length; j++) {
       const col = table.get(keys.a[j] as number, keys.b[j] as number);
-      if (col < 0) continue;
-      if (counts[col] === 0) touched.push(col);
-      counts[col] = (counts[col] as number) + 1;
+      if (col >= 0) this.touch(col, counts);
     }
+  }
+
+  /** char_wb through the gram cache: one lookup per known word. */
+  private countWordGrams(text: string, fitted: Fitted, grams: GramCache, analyzer: CharWbAnalyzer): void {
+    const words = analyzer.wordSpans(text);
+    const { counts } = fitted;
+    for (let w = 0; w < words; w++) {
+      const s = analyzer.starts[w] as number;
+      const e = analyzer.ends[w] as number;
+      let offset = grams.find(text, s, e);
+      if (offset < 0) {
+        const n = this.wordColumns(text, s, e, fitted.table, analyzer);
+        offset = grams.store(this.wordCols, n);
+        if (offset < 0) {
+          for (let i = 0; i < n; i++) this.touch(this.wordCols[i] as number, counts);
+          continue;
+        }
+      }
+      const pool = grams.pool;
+      const end = offset + 1 + (pool[offset] as number);
+      for (let i = offset + 1; i < end; i++) this.touch(pool[i] as number, counts);
+    }
+  }
+
+  /** The known columns of one word's n-grams into `wordCols`; returns how many. */
+  private wordColumns(text: string, s: number, e: number, table: KeyTable, analyzer: CharWbAnalyzer): number {
+    const keys = this.keyBuffer;
+    keys.length = 0;
+    analyzer.wordKeys(text, s, e, keys);
+    if (this.wordCols.length < keys.length) this.wordCols = new Int32Array(keys.length * 2);
+    let n = 0;
+    for (let j = 0; j < keys.length; j++) {
+      const col = table.get(keys.a[j] as number, keys.b[j] as number);
+      if (col >= 0) this.wordCols[n++] = col;
+    }
+    return n;
   }
 
   /** Appends the row of one normalised text to `row`, with columns shifted by `offset`. */
@@ -187,7 +243,9 @@ export class TfidfVectorizer {
     const { idf, counts } = fitted;
     const { binary, sublinearTf } = this.params;
     const start = row.length;
-    for (const col of this.touched) {
+    const touched = this.touched;
+    for (let t = 0; t < this.touchedLength; t++) {
+      const col = touched[t] as number;
       const c = counts[col] as number;
       counts[col] = 0;
       const tf = binary ? 1 : sublinearTf ? 1 + Math.log(c) : c;
@@ -234,7 +292,7 @@ export class TfidfVectorizer {
     if (!Array.isArray(terms) || terms.length !== idf.length || !terms.every((t) => typeof t === "string")) {
       throw siftError("MODEL_SPEC_INVALID", `${prefix}vocabulary.json does not match ${prefix}idf.f64`);
     }
-    vectorizer.fitted = buildFitted(terms as string[], idf);
+    vectorizer.fitted = buildFitted(terms as string[], idf, vectorizer.params.analyzer);
     return vectorizer;
   }
 }
@@ -245,7 +303,7 @@ function compare(terms: readonly string[], x: number, y: number): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function buildFitted(terms: readonly string[], idf: Float64Array): Fitted {
+function buildFitted(terms: readonly string[], idf: Float64Array, analyzer: string): Fitted {
   const table = new KeyTable(terms.length);
   for (let i = 0; i < terms.length; i++) {
     const [a, b] = termKey(terms[i] as string);
@@ -253,5 +311,6 @@ function buildFitted(terms: readonly string[], idf: Float64Array): Fitted {
       throw siftError("MODEL_SPEC_INVALID", `the vocabulary repeats ${JSON.stringify(terms[i])}`);
     table.insert(a, b, i);
   }
-  return { terms, idf, table, counts: new Int32Array(terms.length) };
+  const grams = analyzer === "char_wb" ? new GramCache() : null;
+  return { terms, idf, table, counts: new Int32Array(terms.length), grams };
 }
