@@ -27,6 +27,7 @@ import {
   sentenceBodies,
   withAutocannon,
 } from "./serve-load.ts";
+import { PLAIN, printLoopRatios, SHADOW, shadowStore } from "./serve-loop.ts";
 import { median, memoryMb, type RunningServer, type ServerVariant, startServer } from "./serve-processes.ts";
 
 const run = promisify(execFile);
@@ -87,12 +88,13 @@ export function siftVariant(
 }
 
 /**
- * Extra sift configurations, loaded exactly like the main sift row and compared with it:
- * add "prediction log on", "shadow model on", … here, e.g.
- *   siftVariant("sift, prediction log on", setup, ["--prediction-log", path.join(setup.dir, "log")])
+ * Extra sift configurations, loaded exactly like the main sift row (`sift serve` with its
+ * defaults, which log predictions) and compared with it: add "shadow model on", … here, e.g.
+ *   siftVariant("sift, shadow model on", setup, ["--some-flag"])
  */
-export function extraSiftVariants(_setup: BenchSetup): ServerVariant[] {
-  return [];
+export function extraSiftVariants(setup: BenchSetup): ServerVariant[] {
+  const shadow = { ...setup, store: shadowStore(setup.store, setup.dir) };
+  return [siftVariant(PLAIN, setup, ["--no-prediction-log"]), siftVariant(SHADOW, shadow)];
 }
 
 function fastApiVariant(peerModel: string): ServerVariant {
@@ -357,6 +359,7 @@ async function main(): Promise<void> {
     const ceilingRps = bare.figures?.requestsPerS ?? Number.NaN;
     printTable([bare, sift.row, peer, ...extraRows], ceilingRps);
     if (sift.row.figures !== null) printRatios(sift.row.figures, ceilingRps, peer.figures);
+    printLoopRatios([sift.row, ...extraRows], sift.row.name);
     printExtras(sift.extras, cold);
     console.log(`load average at the end: ${fmt(loadavg()[0] ?? 0, 1)}`);
   } finally {

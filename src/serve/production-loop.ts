@@ -12,6 +12,7 @@ import type { RouteContext, SiftApp } from "./http-context.ts";
 import type { ModelManager, ModelSource } from "./model-manager.ts";
 import type { ModelRouter, Predictor } from "./predictor.ts";
 import { productionLoopHook, type ShadowStats } from "./shadow-logging.ts";
+import { ShadowThread } from "./shadow-thread.ts";
 import { type TrafficEvent, TrafficRouter } from "./traffic.ts";
 import type { ModelEvent, ServedModel } from "./types.ts";
 
@@ -48,7 +49,7 @@ export interface ProductionLoop {
 
 export interface ProductionLoopDeps {
   readonly manager: ModelManager;
-  readonly registry: Pick<Registry, "revision" | "getTrafficPolicy">;
+  readonly registry: Pick<Registry, "revision" | "getTrafficPolicy" | "root">;
   readonly source: ModelSource;
   readonly metricsRegistry: MetricsRegistry;
   readonly logger: FastifyBaseLogger;
@@ -115,9 +116,19 @@ export async function startProductionLoop(
     pollMs: options.pollMs ?? 250,
     onEvent: onTrafficEvent,
   });
+  let shadowThread: ShadowThread | undefined;
   const { hook, stats } = productionLoopHook({
     monitor,
     traffic,
+    thread: (shadowStats) => {
+      shadowThread = new ShadowThread({
+        store: deps.registry.root,
+        monitor,
+        stats: shadowStats,
+        onErrors: (errors) => logger.warn({ errors }, "shadow model failed"),
+      });
+      return shadowThread;
+    },
     onShadowSlow: (model, ms) =>
       logger.warn(
         { model: model.name, version: model.version, ms },
@@ -153,6 +164,7 @@ export async function startProductionLoop(
     start: () => traffic.start(),
     close: async () => {
       await traffic.stop();
+      await shadowThread?.close();
       await monitor.close();
     },
   };

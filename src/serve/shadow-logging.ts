@@ -10,6 +10,7 @@
 import { performance } from "node:perf_hooks";
 import type { Monitor } from "../monitor/index.ts";
 import { labelPredictions } from "./predictor.ts";
+import type { ShadowJob } from "./shadow-protocol.ts";
 import type { TrafficRouter } from "./traffic.ts";
 import type { PredictionEvent, PredictionHook, ServedModel } from "./types.ts";
 
@@ -26,6 +27,11 @@ export interface ShadowHookOptions {
   readonly benchMs?: number;
   readonly onShadowSlow?: (model: ServedModel, ms: number) => void;
   readonly now?: () => number;
+  /**
+   * Score shadows in a thread of their own (production): this hook then only forwards the
+   * sentences. Without it, shadows score on the event loop after the response (tests, embedding).
+   */
+  readonly thread?: (stats: ShadowStats) => { submit(job: ShadowJob): void };
 }
 
 export interface ShadowStats {
@@ -44,6 +50,7 @@ export function productionLoopHook(options: ShadowHookOptions): { hook: Predicti
   const benchedUntil = new Map<string, number>();
   let pending = 0;
   const { monitor, traffic } = options;
+  const thread = options.thread?.(stats);
 
   const runShadow = (shadow: ServedModel, event: PredictionEvent): void => {
     const key = `${shadow.name}@${shadow.version}`;
@@ -69,6 +76,12 @@ export function productionLoopHook(options: ShadowHookOptions): { hook: Predicti
     logPrimary(monitor, event, traffic?.variantOf(event.model) ?? "default");
     const shadows = traffic?.shadowsFor(event.model) ?? [];
     if (shadows.length === 0) return;
+    if (thread !== undefined) {
+      const requestIds = event.predictions.map((p) => p.id);
+      for (const s of shadows)
+        thread.submit({ name: s.name, version: s.version, sentences: event.sentences, requestIds });
+      return;
+    }
     if (pending >= maxPending) {
       stats.skipped += shadows.length;
       return;

@@ -1,0 +1,78 @@
+/**
+ * The server side of the shadow scorer thread: shadow jobs are collected during a turn of the
+ * event loop and sent as one message; results come back as log entries. At most `maxInFlight`
+ * batches wait for the thread; beyond that, jobs are skipped and counted, so a slow shadow
+ * cannot grow the server's memory.
+ */
+import { Worker } from "node:worker_threads";
+import type { Monitor } from "../monitor/index.ts";
+import type { ShadowStats } from "./shadow-logging.ts";
+import type { ShadowJob, ShadowReply } from "./shadow-protocol.ts";
+
+export interface ShadowThreadOptions {
+  /** Store root of the registry the thread loads shadow versions from. */
+  readonly store: string;
+  readonly monitor: Pick<Monitor, "onPrediction">;
+  readonly stats: ShadowStats;
+  readonly maxInFlight?: number;
+  readonly onErrors?: (errors: readonly string[]) => void;
+}
+
+export class ShadowThread {
+  readonly #worker: Worker;
+  readonly #options: ShadowThreadOptions;
+  readonly #maxInFlight: number;
+  #batch: ShadowJob[] = [];
+  #inFlight = 0;
+  #scheduled = false;
+  #closed = false;
+
+  constructor(options: ShadowThreadOptions) {
+    this.#options = options;
+    this.#maxInFlight = options.maxInFlight ?? 8;
+    this.#worker = new Worker(new URL("./shadow-worker.ts", import.meta.url), {
+      workerData: { store: options.store },
+    });
+    this.#worker.unref();
+    this.#worker.on("message", (reply: ShadowReply) => this.#receive(reply));
+    this.#worker.on("error", (error) => {
+      this.#closed = true;
+      options.onErrors?.([String(error)]);
+    });
+  }
+
+  /** Queues one request's sentences for a shadow version. Never blocks, never throws. */
+  submit(job: ShadowJob): void {
+    if (this.#closed || this.#inFlight >= this.#maxInFlight) {
+      this.#options.stats.skipped++;
+      return;
+    }
+    this.#batch.push(job);
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    setImmediate(() => this.#send());
+  }
+
+  #send(): void {
+    this.#scheduled = false;
+    if (this.#batch.length === 0 || this.#closed) return;
+    const batch = this.#batch;
+    this.#batch = [];
+    this.#inFlight++;
+    this.#worker.postMessage(batch);
+  }
+
+  #receive(reply: ShadowReply): void {
+    this.#inFlight--;
+    const { stats, monitor } = this.#options;
+    stats.scored += reply.scored;
+    stats.failed += reply.failed;
+    for (const event of reply.events) monitor.onPrediction(event);
+    if (reply.errors.length > 0) this.#options.onErrors?.(reply.errors);
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    await this.#worker.terminate();
+  }
+}
