@@ -81,6 +81,20 @@ export class SgdState {
     this.wscale = 1;
   }
 
+  /** A copy of the learnt state (not the per-pass L1 accumulators), to roll a rejected pass back. */
+  clone(): SgdState {
+    const copy = new SgdState(this.w.length, this.avgW.length > 0, this.eta);
+    copy.w.set(this.w);
+    copy.avgW.set(this.avgW);
+    copy.wscale = this.wscale;
+    copy.intercept = this.intercept;
+    copy.t = this.t;
+    copy.avgIntercept = this.avgIntercept;
+    copy.avgA = this.avgA;
+    copy.avgB = this.avgB;
+    return copy;
+  }
+
   /** Starts a pass: sklearn allocates the L1 accumulators fresh for every `_plain_sgd` call. */
   beginPass(): void {
     this.u = 0;
@@ -226,7 +240,12 @@ function sparseStep(
   return p;
 }
 
-/** One pass over dense row-major rows in `order`; returns the summed loss when `withLoss`. */
+/**
+ * One pass over dense row-major rows in `order`; returns the summed loss when `withLoss` (else 0),
+ * or NaN when a score was not finite. Dense values are not checked before the pass (a separate
+ * sweep over the chunk costs a tenth of training): a NaN or infinite value always makes its
+ * row's score non-finite, so the caller learns of bad input here and rolls the pass back.
+ */
 export function densePass(
   cfg: LoopConfig,
   s: SgdState,
@@ -237,13 +256,15 @@ export function densePass(
   withLoss: boolean,
 ): number {
   let sumLoss = 0;
+  let guard = 0;
   for (let k = 0; k < order.length; k++) {
     const i = order[k] as number;
     const label = y[i] as number;
     const p = denseStep(cfg, s, x, i * cols, cols, label);
+    guard += p * 0;
     if (withLoss) sumLoss += lossValue(cfg.loss, p, label === 1 ? 1 : -1);
   }
-  return sumLoss;
+  return sumLoss + guard;
 }
 
 /** One pass over CSR rows in `order`; returns the summed loss when `withLoss`. */

@@ -235,6 +235,25 @@ describe("SGDClassifier behaviour", () => {
     assert.deepEqual(a.coefficients(), b.coefficients());
   });
 
+  it("a NaN or infinite value anywhere in dense rows is rejected during the pass and rolled back", () => {
+    for (const shuffle of [true, false]) {
+      for (const at of [0, 40, X.length - 1]) {
+        for (const value of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
+          const bad = Float32Array.from(X);
+          bad[at] = value;
+          const fresh = new SGDClassifier({ shuffle, seed: 2 });
+          assert.throws(() => fresh.partialFit(dense(bad, 3), Y), /NaN or infinite/);
+          assert.throws(() => fresh.coefficients(), /not fitted/);
+          const fitted = new SGDClassifier({ shuffle, seed: 2, average: 3 }).partialFit(data, Y);
+          const before = fitted.save().files;
+          assert.throws(() => fitted.partialFit(dense(bad, 3), Y), /NaN or infinite/);
+          assert.deepEqual(fitted.save().files, before);
+          assert.throws(() => new SGDClassifier({ shuffle }).fit(dense(bad, 3), Y), /NaN or infinite/);
+        }
+      }
+    }
+  });
+
   it("learns a separable problem", () => {
     const rows = 2000;
     const x = new Float32Array(rows * 2);

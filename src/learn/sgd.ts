@@ -24,15 +24,7 @@ import {
   RATE_OPTIMAL,
   SgdState,
 } from "./sgd-core.ts";
-import {
-  checkRows,
-  isDense,
-  ScatterScratch,
-  type SgdInput,
-  scatterDense,
-  scoreRows,
-  trainPass,
-} from "./sgd-input.ts";
+import { allFinite, checkRows, isDense, type SgdInput, scoreRows, trainPass } from "./sgd-input.ts";
 import { type SgdParams, sgdSchema } from "./sgd-params.ts";
 import type { Targets } from "./types.ts";
 
@@ -98,10 +90,6 @@ export class SGDClassifier {
   private state: SgdState | null = null;
   private readonly rng = new Uint32Array(1);
   private lastEpochs = 0;
-  /** Reused buffers for shuffled dense rows, so a stream of partialFit calls allocates once. */
-  private scratchX = new Float32Array(0);
-  private scratchY = new Uint8Array(0);
-  private readonly scatter = new ScatterScratch();
 
   /** Validates `params` against the declared schema (PARAM_INVALID names the bad one). */
   constructor(params: Readonly<Record<string, unknown>> = {}) {
@@ -257,14 +245,18 @@ export class SGDClassifier {
   }
 
   private prepare(x: SgdInput, y: Targets): SgdState {
-    // Shuffled dense values are checked while they are copied (see scatterDense).
-    const gathered = this.params.shuffle && isDense(x);
-    checkRows(NAME, x, this.state?.w.length ?? x.cols, y, gathered);
+    // Dense values are checked by the pass itself (see densePass), CSR values here.
+    checkRows(NAME, x, this.state?.w.length ?? x.cols, y, isDense(x));
     if (this.state === null) this.state = new SgdState(x.cols, this.params.average > 0, this.params.eta0);
     return this.state;
   }
 
-  private shuffledOrder(rows: number): Uint32Array {
+  /**
+   * The order rows train in: a seeded Fisher–Yates permutation (identity without shuffle). Rows
+   * are read where they lie. Copying a chunk into shuffled order first, so that training streams
+   * through memory, was measured slower than the random reads it saves (bench/RESULTS.md).
+   */
+  private visitOrder(rows: number): Uint32Array {
     const order = new Uint32Array(rows);
     for (let i = 0; i < order.length; i++) order[i] = i;
     if (!this.params.shuffle) return order;
@@ -277,49 +269,21 @@ export class SGDClassifier {
     return order;
   }
 
-  /**
-   * Turns the random positions (row i trains at step position[i]) into what the loops take:
-   * dense rows are copied into scratch in that order (and then walked in sequence); CSR rows are
-   * visited through the inverse permutation. Both visit the rows in the same order.
-   */
-  private arrange(
-    x: SgdInput,
-    y: Targets,
-    position: Uint32Array,
-  ): { x: SgdInput; y: Targets; order: Uint32Array } {
-    if (!this.params.shuffle) return { x, y, order: position };
-    const order = new Uint32Array(position.length);
-    if (!isDense(x)) {
-      for (let i = 0; i < position.length; i++) order[position[i] as number] = i;
-      return { x, y, order };
-    }
-    const size = x.rows * x.cols;
-    if (this.scratchX.length < size) this.scratchX = new Float32Array(size);
-    if (this.scratchY.length < x.rows) this.scratchY = new Uint8Array(x.rows);
-    const data = this.scratchX.subarray(0, size);
-    const outY = this.scratchY.subarray(0, x.rows);
-    if (!scatterDense(x, y, position, data, outY, this.scatter)) {
-      if (this.state !== null && this.state.t === 1) this.state = null;
-      throw siftError("MODEL_INPUT_INVALID", NAME, "a feature value is NaN or infinite");
-    }
-    for (let i = 0; i < order.length; i++) order[i] = i;
-    return { x: { rows: x.rows, cols: x.cols, data }, y: outY, order };
-  }
-
-  private pass(state: SgdState, input: SgdInput, targets: Targets, withLoss: boolean): number {
+  private pass(state: SgdState, x: SgdInput, y: Targets, withLoss: boolean): number {
     const rngBefore = this.rng[0] as number;
-    let arranged: { x: SgdInput; y: Targets; order: Uint32Array };
-    try {
-      arranged = this.arrange(input, targets, this.shuffledOrder(input.rows));
-    } catch (error) {
-      this.rng[0] = rngBefore; // rejected input leaves the model exactly as it was
-      throw error;
-    }
-    const { x, y, order } = arranged;
+    // Dense input is checked during the pass, so keep what to roll back to (cols numbers).
+    const before = isDense(x) ? state.clone() : null;
+    const order = this.visitOrder(x.rows);
     state.beginPass();
     const loss = trainPass(this.cfg, state, x, y, order, withLoss);
     state.resetScale();
-    if (!Number.isFinite(state.intercept) || state.w.some((v) => !Number.isFinite(v))) {
+    if (Number.isNaN(loss) && isDense(x) && !allFinite(x.data, 0, x.data.length)) {
+      // Rejected input leaves the model exactly as it was (unfitted if this was its first rows).
+      this.rng[0] = rngBefore;
+      this.state = before !== null && before.t > 1 ? before : null;
+      throw siftError("MODEL_INPUT_INVALID", NAME, "a feature value is NaN or infinite");
+    }
+    if (Number.isNaN(loss) || !Number.isFinite(state.intercept) || state.w.some((v) => !Number.isFinite(v))) {
       this.state = null;
       throw siftError(
         "MODEL_INPUT_INVALID",
