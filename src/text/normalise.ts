@@ -16,6 +16,12 @@ export const normaliserSchema = {
   mentionToken: { type: "string", default: "" },
   /** Unicode compatibility normalisation (full-width letters, ligatures): costs ~1 µs. */
   nfkc: { type: "boolean", default: false },
+  /** "#LondonFire" → "LondonFire London Fire": the tag as written plus its camel-case words. */
+  splitHashtags: { type: "boolean", default: false },
+  /** Replace runs of digits by this token (e.g. " _num_ "); "" keeps numbers. */
+  numberToken: { type: "string", default: "" },
+  /** Squash a letter repeated 3+ times to two ("soooo" → "soo"). */
+  squashRepeats: { type: "boolean", default: false },
 } as const;
 
 export type NormaliserParams = ParamsOf<typeof normaliserSchema>;
@@ -119,6 +125,16 @@ export function decodeEntities(text: string): string {
 }
 
 const URL = /\b(?:https?:\/\/|www\.)\S*/gi;
+const HASHTAG = /#([\p{L}\p{N}_]+)/gu;
+const CAMEL_CASE = /(\p{Ll})(\p{Lu})|(\p{L})(\p{N})|(\p{N})(\p{L})|(\p{Lu})(\p{Lu}\p{Ll})/gu;
+const DIGITS = /\p{Nd}+/gu;
+const REPEATS = /(\p{L})\1{2,}/gu;
+
+/** The tag as written, then its words when camel case or digits split it. */
+function splitHashtag(_whole: string, tag: string): string {
+  const words = tag.replace(CAMEL_CASE, "$1$3$5$7 $2$4$6$8").replaceAll("_", " ");
+  return words === tag ? tag : `${tag} ${words}`;
+}
 const MENTION = /(^|[^\w@])@\w+/g;
 
 /** A configured normaliser: `normalise(text)` is pure and deterministic. */
@@ -136,6 +152,9 @@ export class Normaliser {
     if (p.decodeEntities && s.includes("&")) s = decodeEntities(s);
     if (p.nfkc) s = s.normalize("NFKC");
     if (p.urlToken !== "") s = s.replace(URL, p.urlToken);
+    if (p.splitHashtags && s.includes("#")) s = s.replace(HASHTAG, splitHashtag);
+    if (p.numberToken !== "") s = s.replace(DIGITS, p.numberToken);
+    if (p.squashRepeats) s = s.replace(REPEATS, "$1$1");
     if (p.mentionToken !== "" && s.includes("@")) {
       const token = p.mentionToken;
       s = s.replace(MENTION, (_m, before: string) => before + token);

@@ -22,17 +22,24 @@ export class RowBuffer {
   }
 
   push(index: number, value: number): void {
-    if (this.length === this.indices.length) {
-      const ni = new Int32Array(this.length * 2);
-      const nv = new Float32Array(this.length * 2);
-      ni.set(this.indices);
-      nv.set(this.values);
-      this.indices = ni;
-      this.values = nv;
-    }
+    if (this.length === this.indices.length) this.reserve(1);
     this.indices[this.length] = index;
     this.values[this.length] = value;
     this.length++;
+  }
+
+  /** Makes room for `extra` more entries, so a caller can then write them straight in. */
+  reserve(extra: number): void {
+    const need = this.length + extra;
+    if (need <= this.indices.length) return;
+    let cap = this.indices.length * 2;
+    while (cap < need) cap *= 2;
+    const ni = new Int32Array(cap);
+    const nv = new Float32Array(cap);
+    ni.set(this.indices.subarray(0, this.length));
+    nv.set(this.values.subarray(0, this.length));
+    this.indices = ni;
+    this.values = nv;
   }
 }
 
@@ -41,10 +48,12 @@ export function normaliseBlock(row: RowBuffer, start: number, norm: "l2" | "l1" 
   if (norm === "none") return;
   const values = row.values;
   let sum = 0;
-  for (let k = start; k < row.length; k++) {
-    const v = values[k] as number;
-    sum += norm === "l1" ? Math.abs(v) : v * v;
-  }
+  if (norm === "l1") for (let k = start; k < row.length; k++) sum += Math.abs(values[k] as number);
+  else
+    for (let k = start; k < row.length; k++) {
+      const v = values[k] as number;
+      sum += v * v;
+    }
   if (sum === 0) return;
   const scale = 1 / (norm === "l2" ? Math.sqrt(sum) : sum);
   for (let k = start; k < row.length; k++) values[k] = (values[k] as number) * scale;

@@ -198,8 +198,17 @@ describe("Normaliser", () => {
     );
   });
 
+  test("optional steps: hashtags split by case and digits, numbers as a token, repeats squashed", () => {
+    const n = new Normaliser({ splitHashtags: true, numberToken: " _num_ ", squashRepeats: true });
+    assert.equal(n.normalise("#LondonFire"), "londonfire london fire");
+    assert.equal(n.normalise("#ABCNews #fire #death_toll"), "abcnews abc news fire death_toll death toll");
+    assert.equal(n.normalise("sooooo 2015!!!"), "soo  _num_ !!!");
+    assert.equal(new Normaliser().normalise("#LondonFire sooo 12"), "#londonfire sooo 12");
+    assert.throws(() => new Normaliser({ numberToken: 1 }), isCode("PARAM_INVALID"));
+  });
+
   test("property: normalising never throws and is deterministic", () => {
-    const n = new Normaliser({ nfkc: true, mentionToken: "@u" });
+    const n = new Normaliser({ nfkc: true, mentionToken: "@u", splitHashtags: true, squashRepeats: true });
     fc.assert(
       fc.property(
         fc.string({ unit: "binary", maxLength: 80 }),

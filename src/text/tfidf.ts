@@ -244,13 +244,19 @@ export class TfidfVectorizer {
     const { binary, sublinearTf } = this.params;
     const start = row.length;
     const touched = this.touched;
-    for (let t = 0; t < this.touchedLength; t++) {
+    const n = this.touchedLength;
+    row.reserve(n);
+    const { indices, values } = row;
+    for (let t = 0; t < n; t++) {
       const col = touched[t] as number;
       const c = counts[col] as number;
       counts[col] = 0;
-      const tf = binary ? 1 : sublinearTf ? 1 + Math.log(c) : c;
-      row.push(col + offset, tf * (idf[col] as number));
+      // Most n-grams occur once in a short text: tf = 1 whatever the scheme, no log needed.
+      const tf = c === 1 || binary ? 1 : sublinearTf ? 1 + Math.log(c) : c;
+      indices[start + t] = col + offset;
+      values[start + t] = tf * (idf[col] as number);
     }
+    row.length = start + n;
     normaliseBlock(row, start, this.params.norm);
   }
 
