@@ -1,23 +1,18 @@
 /**
- * `npm run bench:data`: builds a 1,000,000-row package in a temporary directory, then unpacks,
- * validates, cleans, fingerprints and splits it in a fresh process, and prints rows/s and peak
- * RSS beside the targets (≥ 200,000 rows/s, < 500 MB) and beside `tar -xzO | base64 -d` doing
- * the unpacking alone. Rows: SIFT_BENCH_ROWS (default 1,000,000).
+ * `npm run bench:data`: builds a 1,000,000-row package in a temporary directory, then runs what the
+ * pipeline runs on it — `prepareData` (unpack; read, validate and clean in one streamed pass;
+ * fingerprint) and `splitRows` — in a fresh process, once as the pipeline calls it (raw rows kept)
+ * and once with `keepRawRows: false`. Prints wall and CPU seconds per phase, rows/s and peak RSS
+ * beside the targets (≥ 200,000 rows/s, < 500 MB) and beside `tar -xzO | base64 -d` doing the
+ * unpacking alone, with the load average (the machine is shared). Rows: SIFT_BENCH_ROWS.
  */
 import { execFile, spawnSync } from "node:child_process";
 import { mkdtemp, rm, stat } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { promisify } from "node:util";
-import {
-  cleanRows,
-  fingerprint,
-  packDatabase,
-  readSource,
-  splitRows,
-  validateDataset,
-} from "../src/data/index.ts";
+import { packDatabase, prepareData, splitRows } from "../src/data/index.ts";
 
 const ROWS = Number(process.env.SIFT_BENCH_ROWS ?? 1_000_000);
 const SELF = new URL(import.meta.url).pathname;
@@ -93,25 +88,35 @@ async function generate(dir: string): Promise<void> {
 }
 
 interface Measured {
-  readonly phases: Record<string, number>;
+  /** Wall-clock and CPU seconds per phase. */
+  readonly phases: Record<string, { wall: number; cpu: number }>;
   readonly rowsOut: number;
   readonly peakRssMb: number;
 }
 
-async function measure(pkg: string): Promise<void> {
-  const phases: Record<string, number> = {};
-  const time = async <T>(name: string, work: () => T | Promise<T>): Promise<T> => {
-    const start = performance.now();
-    const result = await work();
-    phases[name] = (performance.now() - start) / 1000;
-    return result;
+/** The pipeline's path: `prepareData` (unpack, then read + validate + clean streamed, fingerprint), then split. */
+async function measure(pkg: string, keepRawRows: boolean): Promise<void> {
+  const phases: Measured["phases"] = {};
+  let current = "";
+  let wall = performance.now();
+  let cpu = process.cpuUsage();
+  const next = (phase: string): void => {
+    if (current !== "") {
+      const used = process.cpuUsage(cpu);
+      phases[current] = { wall: (performance.now() - wall) / 1000, cpu: (used.user + used.system) / 1e6 };
+    }
+    [current, wall, cpu] = [phase, performance.now(), process.cpuUsage()];
   };
-  const dataset = await time("unpack + read", () => readSource(pkg));
-  await time("validate", () => validateDataset(dataset));
-  const { rows } = await time("clean", () => cleanRows(dataset.rows));
-  await time("fingerprint", () => fingerprint(rows));
-  await time("split", () => splitRows(rows));
-  const result: Measured = { phases, rowsOut: rows.length, peakRssMb: process.resourceUsage().maxRSS / 1024 };
+  const names = { unpack: "unpack", read: "read + validate + clean", fingerprint: "fingerprint" };
+  const prepared = await prepareData(pkg, { keepRawRows, onPhase: (phase) => next(names[phase]) });
+  next("split");
+  splitRows(prepared.rows);
+  next("");
+  const result: Measured = {
+    phases,
+    rowsOut: prepared.rows.length,
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+  };
   process.stdout.write(JSON.stringify(result));
 }
 
@@ -121,6 +126,27 @@ function baselineSeconds(pkg: string): number {
   return shell.status === 0 ? (performance.now() - start) / 1000 : Number.NaN;
 }
 
+async function measureIn(pkg: string, lean: boolean): Promise<Measured> {
+  const args = [SELF, "--measure", pkg, ...(lean ? ["--lean"] : [])];
+  const { stdout } = await promisify(execFile)(process.execPath, args, { maxBuffer: 1 << 20 });
+  return JSON.parse(stdout) as Measured;
+}
+
+const seconds = (s: number): string => `${s.toFixed(2)} s`;
+
+function describe(m: Measured): { total: number; lines: string[] } {
+  const phases = Object.entries(m.phases);
+  const total = phases.reduce((sum, [, p]) => sum + p.wall, 0);
+  const cpu = phases.reduce((sum, [, p]) => sum + p.cpu, 0);
+  const lines = [
+    ...phases.map(
+      ([name, p]) => `  ${name.padEnd(24)} ${seconds(p.wall).padStart(8)} ${seconds(p.cpu).padStart(8)}`,
+    ),
+    `  ${"total".padEnd(24)} ${seconds(total).padStart(8)} ${seconds(cpu).padStart(8)}`,
+  ];
+  return { total, lines };
+}
+
 async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), "sift-bench-data-"));
   try {
@@ -128,23 +154,27 @@ async function main(): Promise<void> {
     await promisify(execFile)(process.execPath, [SELF, "--generate", dir], { maxBuffer: 1 << 20 });
     const pkg = join(dir, "bench.b64.tar.gz");
     const size = (await stat(pkg)).size / 1e6;
-    const { stdout } = await promisify(execFile)(process.execPath, [SELF, "--measure", pkg], {
-      maxBuffer: 1 << 20,
-    });
-    const m = JSON.parse(stdout) as Measured;
-    const total = Object.values(m.phases).reduce((a, b) => a + b, 0);
+    const load = loadavg()[0] ?? 0;
+    // The pipeline's call (raw rows kept, as prepareData's default), then the lean call.
+    const kept = await measureIn(pkg, false);
+    const lean = await measureIn(pkg, true);
     const base = baselineSeconds(pkg);
+    const a = describe(kept);
+    const b = describe(lean);
+    const unpack = kept.phases.unpack?.wall ?? Number.NaN;
+    const rate = (total: number): string => Math.round(ROWS / total).toLocaleString("en");
     const lines = [
-      `package: ${size.toFixed(1)} MB, ${ROWS.toLocaleString("en")} rows → ${m.rowsOut.toLocaleString("en")} clean rows`,
-      ...Object.entries(m.phases).map(([name, s]) => `  ${name.padEnd(14)} ${s.toFixed(2)} s`),
-      `  ${"total".padEnd(14)} ${total.toFixed(2)} s`,
+      `package: ${size.toFixed(1)} MB, ${ROWS.toLocaleString("en")} rows → ${kept.rowsOut.toLocaleString("en")} clean rows; load average ${load.toFixed(1)} → ${(loadavg()[0] ?? 0).toFixed(1)} (2 cores shared)`,
       "",
-      `                   sift           target / baseline`,
-      `rows/s end to end  ${Math.round(ROWS / total)
-        .toLocaleString("en")
-        .padEnd(14)} ≥ 200,000`,
-      `peak RSS           ${`${m.peakRssMb.toFixed(0)} MB`.padEnd(14)} < 500 MB`,
-      `unpack alone       ${`${(m.phases["unpack + read"] ?? 0).toFixed(2)} s (+ read)`.padEnd(14)} ${base.toFixed(2)} s  tar -xzO | base64 -d`,
+      `prepareData (raw rows kept)      wall      cpu`,
+      ...a.lines,
+      `prepareData({ keepRawRows: false })`,
+      ...b.lines,
+      "",
+      `                    raw rows kept   keepRawRows: false   target / baseline`,
+      `rows/s end to end   ${rate(a.total).padEnd(15)} ${rate(b.total).padEnd(20)} ≥ 200,000`,
+      `peak RSS            ${`${kept.peakRssMb.toFixed(0)} MB`.padEnd(15)} ${`${lean.peakRssMb.toFixed(0)} MB`.padEnd(20)} < 500 MB`,
+      `unpack              ${seconds(unpack).padEnd(15)} ${"".padEnd(20)} ${seconds(base)} tar -xzO | base64 -d (${(unpack / base).toFixed(2)}×)`,
     ];
     process.stdout.write(`${lines.join("\n")}\n`);
   } finally {
@@ -154,5 +184,5 @@ async function main(): Promise<void> {
 
 const [mode, arg] = process.argv.slice(2);
 if (mode === "--generate" && arg !== undefined) await generate(arg);
-else if (mode === "--measure" && arg !== undefined) await measure(arg);
+else if (mode === "--measure" && arg !== undefined) await measure(arg, process.argv[4] !== "--lean");
 else await main();

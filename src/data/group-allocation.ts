@@ -5,6 +5,7 @@
  * a seeded hash of the group key, so the result depends on the data and the seed only — not on the
  * order the rows arrive in. Per-group state lives in typed arrays: a million groups stay cheap.
  */
+import { compareStrings, orderByHash, orderTies } from "./hash-order.ts";
 
 /** FNV-1a over the string, seeded, with a murmur3 finaliser for a well-spread 32-bit value. */
 export function seededHash(text: string, seed: number): number {
@@ -37,48 +38,18 @@ export function apportion(total: number, fractions: readonly number[]): number[]
   return parts;
 }
 
+/** Groups found by sorting rows on (hash of key, key): ids are given in that order. */
 interface Groups {
   /** Group id per row. */
   readonly of: Int32Array;
-  readonly keys: string[];
   readonly size: Int32Array;
   /** Label per group: its most frequent label (ties to the alphabetically first). */
   readonly label: string[];
 }
 
-function collectGroups(labels: readonly string[], groups: readonly string[]): Groups {
-  const ids = new Map<string, number>();
-  const of = new Int32Array(labels.length);
-  const keys: string[] = [];
-  const first: string[] = [];
-  // Label counts only for groups of several rows; most groups are one row.
-  const mixed = new Map<number, Map<string, number>>();
-  for (let i = 0; i < labels.length; i++) {
-    const key = groups[i] as string;
-    const label = labels[i] as string;
-    let id = ids.get(key);
-    if (id === undefined) {
-      id = keys.length;
-      ids.set(key, id);
-      keys.push(key);
-      first.push(label);
-    } else {
-      let counts = mixed.get(id);
-      if (counts === undefined) {
-        counts = new Map([[first[id] as string, 1]]);
-        mixed.set(id, counts);
-      }
-      counts.set(label, (counts.get(label) ?? 0) + 1);
-    }
-    of[i] = id;
-  }
-  const size = new Int32Array(keys.length);
-  for (const id of of) size[id] = (size[id] as number) + 1;
-  for (const [id, counts] of mixed) first[id] = majority(counts);
-  return { of, keys, size, label: first };
-}
-
-function majority(counts: Map<string, number>): string {
+function majority(labels: readonly string[], members: Uint32Array): string {
+  const counts = new Map<string, number>();
+  for (const i of members) counts.set(labels[i] as string, (counts.get(labels[i] as string) ?? 0) + 1);
   let best = "";
   let bestCount = -1;
   for (const [label, count] of counts) {
@@ -87,25 +58,47 @@ function majority(counts: Map<string, number>): string {
   return best;
 }
 
+/**
+ * Rows of one key are adjacent once ordered by (hash, key): a run is a group. No Map of a million
+ * keys is built, and the groups come out in the order `deal` needs within a size.
+ */
+function collectGroups(labels: readonly string[], keys: readonly string[], hashes: Uint32Array): Groups {
+  const order = orderByHash(hashes);
+  orderTies(order, hashes, (a, b) => compareStrings(keys[a] as string, keys[b] as string));
+  const of = new Int32Array(labels.length);
+  const size: number[] = [];
+  const label: string[] = [];
+  let start = 0;
+  for (let k = 1; k <= order.length; k++) {
+    const head = order[start] as number;
+    const next = order[k] as number;
+    if (k < order.length && hashes[next] === hashes[head] && keys[next] === keys[head]) continue;
+    const id = size.length;
+    for (let m = start; m < k; m++) of[order[m] as number] = id;
+    size.push(k - start);
+    label.push(k - start === 1 ? (labels[head] as string) : majority(labels, order.subarray(start, k)));
+    start = k;
+  }
+  return { of, size: Int32Array.from(size), label };
+}
+
+/** Large groups first (they are the hard ones to place; single rows then even out the counts), stably. */
+function bySizeDescending(stratum: number[], size: Int32Array): number[] {
+  return stratum.some((g) => size[g] !== 1)
+    ? stratum.sort((a, b) => (size[b] as number) - (size[a] as number))
+    : stratum;
+}
+
+/** `stratum` is in the order groups are dealt: size descending, then hash, then key. */
 function deal(
-  stratum: number[],
-  groups: Groups,
-  hash: Uint32Array,
+  stratum: readonly number[],
+  size: Int32Array,
   fractions: readonly number[],
   part: Int32Array,
 ): void {
-  const { size, keys } = groups;
   let total = 0;
   for (const g of stratum) total += size[g] as number;
   const deficit = apportion(total, fractions);
-  // Large groups first: they are the hard ones to place; single rows then even out the counts.
-  stratum.sort((a, b) => {
-    const bySize = (size[b] as number) - (size[a] as number);
-    if (bySize !== 0) return bySize;
-    const byHash = (hash[a] as number) - (hash[b] as number);
-    if (byHash !== 0) return byHash;
-    return (keys[a] as string) < (keys[b] as string) ? -1 : 1;
-  });
   for (const g of stratum) {
     let best = 0;
     for (let p = 1; p < deficit.length; p++) if ((deficit[p] as number) > (deficit[best] as number)) best = p;
@@ -121,19 +114,20 @@ export function allocateGroups(
   fractions: readonly number[],
   seed: number,
 ): Int32Array {
-  const collected = collectGroups(labels, groups);
-  const count = collected.keys.length;
-  const hash = new Uint32Array(count);
+  const hashes = new Uint32Array(groups.length);
+  for (let i = 0; i < groups.length; i++) hashes[i] = seededHash(groups[i] as string, seed);
+  const collected = collectGroups(labels, groups, hashes);
+  const count = collected.size.length;
   const strata = new Map<string, number[]>();
   for (let g = 0; g < count; g++) {
-    hash[g] = seededHash(collected.keys[g] as string, seed);
     const label = collected.label[g] as string;
     const list = strata.get(label);
     if (list === undefined) strata.set(label, [g]);
     else list.push(g);
   }
   const part = new Int32Array(count);
-  for (const stratum of strata.values()) deal(stratum, collected, hash, fractions, part);
+  for (const stratum of strata.values())
+    deal(bySizeDescending(stratum, collected.size), collected.size, fractions, part);
   const out = new Int32Array(labels.length);
   for (let i = 0; i < out.length; i++) out[i] = part[collected.of[i] as number] as number;
   return out;

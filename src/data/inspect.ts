@@ -1,13 +1,7 @@
 /** What `sift data inspect` shows: a summary of a prepared source, as data (the CLI formats it). */
-import type { CleaningReport, PreparedData, SourceFormat } from "./types.ts";
+import type { CleaningReport, LengthStats, PreparedData, SourceFormat } from "./types.ts";
 
-export interface LengthStats {
-  readonly min: number;
-  readonly p50: number;
-  readonly mean: number;
-  readonly p95: number;
-  readonly max: number;
-}
+export type { LengthStats };
 
 export interface InspectSummary {
   readonly source: string;
@@ -25,7 +19,7 @@ export interface InspectSummary {
   readonly fingerprint: string;
 }
 
-export function lengthStats(lengths: readonly number[]): LengthStats {
+export function lengthStats(lengths: ArrayLike<number>): LengthStats {
   if (lengths.length === 0) return { min: 0, p50: 0, mean: 0, p95: 0, max: 0 };
   const sorted = Float64Array.from(lengths).sort();
   const at = (q: number): number =>
@@ -36,14 +30,15 @@ export function lengthStats(lengths: readonly number[]): LengthStats {
 
 export function inspectSummary(prepared: PreparedData): InspectSummary {
   const { dataset, validation, rows, report } = prepared;
+  // Counts and lengths come from the reports, so a source prepared without its raw rows works too.
   return {
     source: dataset.source,
     format: dataset.format,
     columns: dataset.columns,
-    rows: { raw: dataset.rows.length, clean: rows.length, undecided: report.undecided },
+    rows: { raw: validation.rows, clean: rows.length, undecided: report.undecided },
     labels: { raw: validation.labelCounts, clean: report.labelCounts },
     textLength: {
-      raw: lengthStats(dataset.rows.map((r) => r.text?.length ?? 0)),
+      raw: prepared.rawTextLength,
       clean: lengthStats(rows.map((r) => r.text.length)),
     },
     issueCounts: validation.issueCounts,

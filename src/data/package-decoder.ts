@@ -17,10 +17,22 @@ import { EmptyPayloadError, NotSqliteError, SqliteHeaderCheck } from "./sqlite-h
 export interface DecodedPackage {
   /** Path of the base64 file inside the archive. */
   readonly member: string;
-  /** sha256 of the decoded database, hex. */
+  /** sha256 of the decoded database, hex; "" when not asked for. */
   readonly sha256: string;
   readonly bytes: number;
 }
+
+export interface DecodeOptions {
+  /** Hash the decoded database (`sift data unpack` prints it; a reader does not need it). Default true. */
+  readonly hash?: boolean;
+}
+
+/**
+ * Read and inflate in large chunks: the defaults (64 KiB reads, 16 KiB inflated chunks) mean tens
+ * of thousands of stream callbacks and file writes for a large package.
+ */
+const READ_CHUNK = 1 << 20;
+const INFLATE_CHUNK = 256 << 10;
 
 const GZIP_MAGIC = [0x1f, 0x8b];
 
@@ -52,11 +64,15 @@ interface Progress {
   member: string;
 }
 
-export async function decodePackage(packagePath: string, outFile: string): Promise<DecodedPackage> {
+export async function decodePackage(
+  packagePath: string,
+  outFile: string,
+  options: DecodeOptions = {},
+): Promise<DecodedPackage> {
   if (!(await hasGzipMagic(packagePath))) throw siftError("DATA_NOT_GZIP", packagePath);
   const progress: Progress = { sawEntry: false, member: "" };
   try {
-    return await extractSingleMember(packagePath, outFile, progress);
+    return await extractSingleMember(packagePath, outFile, progress, options.hash ?? true);
   } catch (error) {
     await rm(outFile, { force: true });
     throw packageError(error, packagePath, progress);
@@ -67,9 +83,14 @@ async function extractSingleMember(
   packagePath: string,
   outFile: string,
   progress: Progress,
+  hash: boolean,
 ): Promise<DecodedPackage> {
   const extract = tar.extract();
-  const feeding = pipeline(createReadStream(packagePath), createGunzip(), extract);
+  const feeding = pipeline(
+    createReadStream(packagePath, { highWaterMark: READ_CHUNK }),
+    createGunzip({ chunkSize: INFLATE_CHUNK }),
+    extract,
+  );
   // The loop below sees the same error through `extract`; this keeps it from going unhandled.
   feeding.catch(() => undefined);
   const names: string[] = [];
@@ -89,7 +110,7 @@ async function extractSingleMember(
     if (isUnsafeMemberName(name)) throw siftError("DATA_UNSAFE_PATH", name);
     progress.member = name;
     // tar-stream's entries are streamx streams: Node's pipeline drives them, its types do not say so.
-    decoded = await decodeMember(entry as unknown as NodeJS.ReadableStream, name, outFile);
+    decoded = await decodeMember(entry as unknown as NodeJS.ReadableStream, name, outFile, hash);
   }
   await feeding;
   if (names.length === 0 || decoded === undefined) throw siftError("DATA_NO_FILE", packagePath);
@@ -101,13 +122,19 @@ async function decodeMember(
   entry: NodeJS.ReadableStream,
   member: string,
   outFile: string,
+  hashing: boolean,
 ): Promise<DecodedPackage> {
-  const hash = createHash("sha256");
   const check = new SqliteHeaderCheck();
-  const tap = new PassThrough();
-  tap.on("data", (chunk: Buffer) => hash.update(chunk));
   // "wx": never overwrite; the caller hands us a fresh temporary name.
-  await pipeline(entry, new Base64Decoder(), check, tap, createWriteStream(outFile, { flags: "wx" }));
+  const out = createWriteStream(outFile, { flags: "wx", highWaterMark: READ_CHUNK });
+  if (!hashing) {
+    await pipeline(entry, new Base64Decoder(), check, out);
+    return { member, sha256: "", bytes: check.bytes };
+  }
+  const hash = createHash("sha256");
+  const tap = new PassThrough({ highWaterMark: READ_CHUNK });
+  tap.on("data", (chunk: Buffer) => hash.update(chunk));
+  await pipeline(entry, new Base64Decoder(), check, tap, out);
   return { member, sha256: hash.digest("hex"), bytes: check.bytes };
 }
 

@@ -1,11 +1,27 @@
-/** `prepareData`: read, validate, clean and fingerprint a source — what the pipeline trains on. */
+/**
+ * `prepareData`: read, validate, clean and fingerprint a source — what the pipeline trains on.
+ * Rows are validated and cleaned as the reader produces them (one pass, no per-step arrays), and
+ * kept raw only when the caller asks for them.
+ */
 import { siftErrorWithDetails } from "../errors.ts";
-import { cleanRows } from "./clean.ts";
 import { resolveCleaningConfig } from "./cleaning-config.ts";
 import { fingerprint } from "./fingerprint.ts";
-import { readSource } from "./read-source.ts";
-import type { CleaningReport, Dataset, PreparedData, PrepareOptions } from "./types.ts";
-import { assertValid, validateDataset } from "./validate.ts";
+import { GrowableUint32 } from "./growable.ts";
+import { lengthStats } from "./inspect.ts";
+import { type RowSink, type StreamedSource, streamSource } from "./read-source.ts";
+import { type CleaningResult, RowCleaner } from "./row-cleaner.ts";
+import type {
+  CleaningConfig,
+  CleaningReport,
+  DataIssue,
+  Dataset,
+  LengthStats,
+  PreparedData,
+  PrepareOptions,
+  RawRow,
+  ValidationReport,
+} from "./types.ts";
+import { assertValid, RowValidator } from "./validate.ts";
 
 /** "9 rows in; dropped: text-empty 6, cant-decide-excluded 3" — why nothing was left. */
 export function dropSummary(report: CleaningReport): string {
@@ -15,24 +31,96 @@ export function dropSummary(report: CleaningReport): string {
   return `${report.rowsIn} rows in; ${dropped.length > 0 ? `dropped: ${dropped.join(", ")}` : "none dropped"}`;
 }
 
-/** Validates and cleans rows already read; throws the catalogued error when nothing usable is left. */
-export function prepareDataset(dataset: Dataset, options: PrepareOptions = {}): PreparedData {
-  const config = resolveCleaningConfig(options.cleaning);
-  const validation = validateDataset(dataset, { ...options, ...config });
-  assertValid(validation, dataset.source);
-  const { rows, report } = cleanRows(dataset.rows, config);
-  if (rows.length === 0) {
-    throw siftErrorWithDetails("DATA_NO_USABLE_ROWS", report, dataset.source, dropSummary(report));
+interface Checked {
+  readonly validation: ValidationReport;
+  readonly cleaned: CleaningResult;
+  readonly rawTextLength: LengthStats;
+}
+
+/** One row at a time: validated, cleaned, measured, and kept raw only when asked. */
+class Preparation {
+  readonly raw: RawRow[] | null;
+  private readonly validator: RowValidator;
+  private readonly cleaner: RowCleaner;
+  /** Characters per raw text: enough for the length statistics when the rows are not kept. */
+  private readonly lengths = new GrowableUint32();
+
+  constructor(config: CleaningConfig, options: PrepareOptions, keepRaw: boolean) {
+    this.raw = keepRaw ? [] : null;
+    this.validator = new RowValidator({ ...options, ...config });
+    this.cleaner = new RowCleaner(config);
   }
+
+  add(row: RawRow): void {
+    this.validator.add(row);
+    this.cleaner.add(row);
+    this.lengths.push(row.text?.length ?? 0);
+    this.raw?.push(row);
+  }
+
+  /** Throws what is fatal: unknown labels first, then nothing usable left after cleaning. */
+  check(source: string, readerIssues: readonly DataIssue[]): Checked {
+    const validation = this.validator.finish(readerIssues);
+    assertValid(validation, source);
+    const cleaned = this.cleaner.finish();
+    if (cleaned.rows.length === 0) {
+      throw siftErrorWithDetails("DATA_NO_USABLE_ROWS", cleaned.report, source, dropSummary(cleaned.report));
+    }
+    return { validation, cleaned, rawTextLength: lengthStats(this.lengths.view()) };
+  }
+}
+
+function prepared(dataset: Dataset, checked: Checked, options: PrepareOptions): PreparedData {
+  const { validation, cleaned, rawTextLength } = checked;
+  options.onPhase?.("fingerprint");
   return {
     dataset: { ...dataset, issues: validation.issues },
     validation,
-    rows,
-    report,
-    fingerprint: fingerprint(rows),
+    rows: cleaned.rows,
+    report: cleaned.report,
+    fingerprint: fingerprint(cleaned.rows),
+    rawTextLength,
   };
 }
 
+/** Validates and cleans rows already read; throws the catalogued error when nothing usable is left. */
+export function prepareDataset(dataset: Dataset, options: PrepareOptions = {}): PreparedData {
+  const preparation = new Preparation(resolveCleaningConfig(options.cleaning), options, false);
+  for (const row of dataset.rows) preparation.add(row);
+  const checked = preparation.check(dataset.source, dataset.issues);
+  return prepared({ ...dataset, rows: options.keepRawRows === false ? [] : dataset.rows }, checked, options);
+}
+
+/** Reads a source, handing each row to the sink; says what the source was. */
+export type StreamReader = (sink: RowSink) => Promise<StreamedSource>;
+
+/**
+ * Streams a source through validation and cleaning. A bad cleaning config is reported after the
+ * source has been read, as it always was: a missing or broken source is the first thing to fix.
+ */
+export async function streamChecked(
+  source: string,
+  read: StreamReader,
+  options: PrepareOptions,
+): Promise<Dataset & Checked> {
+  let config: CleaningConfig | undefined;
+  let configError: unknown;
+  try {
+    config = resolveCleaningConfig(options.cleaning);
+  } catch (error) {
+    configError = error;
+  }
+  const keepRaw = options.keepRawRows ?? true;
+  const preparation = config === undefined ? undefined : new Preparation(config, options, keepRaw);
+  const streamed = await read((row) => preparation?.add(row));
+  if (preparation === undefined) throw configError;
+  const checked = preparation.check(source, streamed.issues);
+  const { format, columns, issues } = streamed;
+  return { source, format, columns, rows: preparation.raw ?? [], issues, ...checked };
+}
+
 export async function prepareData(source: string, options: PrepareOptions = {}): Promise<PreparedData> {
-  return prepareDataset(await readSource(source, options), options);
+  const read: StreamReader = (sink) => streamSource(source, options, sink, options);
+  const { validation, cleaned, rawTextLength, ...dataset } = await streamChecked(source, read, options);
+  return prepared(dataset, { validation, cleaned, rawTextLength }, options);
 }

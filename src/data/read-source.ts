@@ -1,4 +1,8 @@
-/** `readSource`: any supported source to a Dataset of raw rows, the format told from the content. */
+/**
+ * `readSource`: any supported source to a Dataset of raw rows, the format told from the content.
+ * `streamSource` is the same reading with each row handed to a sink instead of kept, so a caller
+ * that cleans rows as they arrive never holds the raw rows of a large source.
+ */
 import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,22 +12,44 @@ import { detectFormat } from "./detect-format.ts";
 import { readJsonlRows } from "./jsonl-reader.ts";
 import { decodePackage } from "./package-decoder.ts";
 import { type SourceColumns, sourceColumns } from "./source-columns.ts";
-import { readSqliteRows, type SqliteRows } from "./sqlite-reader.ts";
+import { forEachSqliteRow, type RowSink } from "./sqlite-reader.ts";
 import { decodeText } from "./text-decoding.ts";
-import type { Dataset, SourceFormat, SourceOptions } from "./types.ts";
+import type { DataIssue, Dataset, RawRow, SourceFormat, SourceOptions } from "./types.ts";
+
+export type { RowSink };
 
 export async function requireFile(path: string): Promise<void> {
   const info = await stat(path).catch(() => undefined);
   if (info === undefined || !info.isFile()) throw siftError("FILE_NOT_FOUND", path);
 }
 
-/** Decodes a package into a private temporary directory, reads it, and removes the directory. */
-async function readPackage(path: string, columns: SourceColumns): Promise<SqliteRows> {
+/** What a source is, once its rows have all gone to the sink. */
+export interface StreamedSource {
+  readonly format: SourceFormat;
+  readonly columns: readonly string[];
+  /** Problems the reader itself found (CSV / JSONL parsing), in row order. */
+  readonly issues: readonly DataIssue[];
+}
+
+export interface StreamHooks {
+  /** Called as each phase starts: "unpack" (packages only), then "read". */
+  readonly onPhase?: (phase: "unpack" | "read") => void;
+}
+
+/** Decodes a package into a private temporary directory, streams it, and removes the directory. */
+async function streamPackage(
+  path: string,
+  columns: SourceColumns,
+  sink: RowSink,
+  hooks: StreamHooks,
+): Promise<readonly string[]> {
   const dir = await mkdtemp(join(tmpdir(), "sift-package-"));
   try {
     const dbPath = join(dir, "data.db");
-    await decodePackage(path, dbPath);
-    return readSqliteRows(dbPath, columns, path);
+    hooks.onPhase?.("unpack");
+    await decodePackage(path, dbPath, { hash: false });
+    hooks.onPhase?.("read");
+    return forEachSqliteRow(dbPath, columns, path, sink);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -34,20 +60,43 @@ async function readText(path: string, format: "csv" | "jsonl", columns: SourceCo
   return format === "csv" ? readCsvRows(text, columns, path) : readJsonlRows(text, columns, path);
 }
 
-async function readRows(path: string, format: SourceFormat, columns: SourceColumns): Promise<TextRows> {
+async function streamRows(
+  path: string,
+  format: SourceFormat,
+  columns: SourceColumns,
+  sink: RowSink,
+  hooks: StreamHooks,
+): Promise<{ columns: readonly string[]; issues: readonly DataIssue[] }> {
   switch (format) {
     case "package":
-      return { ...(await readPackage(path, columns)), issues: [] };
+      return { columns: await streamPackage(path, columns, sink, hooks), issues: [] };
     case "sqlite":
-      return { ...readSqliteRows(path, columns, path), issues: [] };
-    default:
-      return readText(path, format, columns);
+      hooks.onPhase?.("read");
+      return { columns: forEachSqliteRow(path, columns, path, sink), issues: [] };
+    default: {
+      // Text sources are parsed whole (their parsers need the whole text); rows then stream on.
+      hooks.onPhase?.("read");
+      const read = await readText(path, format, columns);
+      for (const row of read.rows) sink(row);
+      return { columns: read.columns, issues: read.issues };
+    }
   }
 }
 
-export async function readSource(path: string, options?: SourceOptions): Promise<Dataset> {
+export async function streamSource(
+  path: string,
+  options: SourceOptions | undefined,
+  sink: RowSink,
+  hooks: StreamHooks = {},
+): Promise<StreamedSource> {
   await requireFile(path);
   const format = await detectFormat(path);
-  const { columns, rows, issues } = await readRows(path, format, sourceColumns(options));
+  const { columns, issues } = await streamRows(path, format, sourceColumns(options), sink, hooks);
+  return { format, columns, issues };
+}
+
+export async function readSource(path: string, options?: SourceOptions): Promise<Dataset> {
+  const rows: RawRow[] = [];
+  const { format, columns, issues } = await streamSource(path, options, (row) => rows.push(row));
   return { source: path, format, columns, rows, issues };
 }

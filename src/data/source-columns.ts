@@ -29,10 +29,17 @@ export function requireColumns(where: string, present: readonly string[], column
 /** Reuses one string per distinct label, so a million rows do not hold a million label copies. */
 export class Interner {
   private readonly seen = new Map<string, string>();
+  /** The last value: labels come in runs, and comparing a short string beats hashing it. */
+  private last = "";
   get(value: string): string {
+    if (value === this.last) return this.last;
     const known = this.seen.get(value);
-    if (known !== undefined) return known;
+    if (known !== undefined) {
+      this.last = known;
+      return known;
+    }
     this.seen.set(value, value);
+    this.last = value;
     return value;
   }
 }

@@ -2,6 +2,7 @@
 import { DatabaseSync } from "node:sqlite";
 import { siftError } from "../errors.ts";
 import { Interner, numberOrNull, requireColumns, type SourceColumns, textOrNull } from "./source-columns.ts";
+import { quoteIdent, scanTable } from "./sqlite-scan.ts";
 import type { RawRow } from "./types.ts";
 
 export interface SqliteRows {
@@ -9,11 +10,19 @@ export interface SqliteRows {
   readonly rows: readonly RawRow[];
 }
 
-function quoteIdent(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
-}
+/** Receives rows one at a time, in the source's order. */
+export type RowSink = (row: RawRow) => void;
 
-export function readSqliteRows(dbPath: string, columns: SourceColumns, source: string): SqliteRows {
+/**
+ * Streams the rows of `columns.table` to `sink` without holding them, and returns the table's
+ * columns. Throws DATA_NO_TABLE / DATA_NO_COLUMN before the first row, DATA_NO_ROWS after none.
+ */
+export function forEachSqliteRow(
+  dbPath: string,
+  columns: SourceColumns,
+  source: string,
+  sink: RowSink,
+): readonly string[] {
   const db = new DatabaseSync(dbPath, { readOnly: true });
   try {
     const tables = db
@@ -28,32 +37,37 @@ export function readSqliteRows(dbPath: string, columns: SourceColumns, source: s
       .all()
       .map((r) => String(r.name));
     requireColumns(columns.table, present, columns);
-    const rows = selectRows(db, columns, present.includes(columns.classLabel));
-    if (rows.length === 0) throw siftError("DATA_NO_ROWS", source);
-    return { columns: present, rows };
+    const count = selectRows(db, columns, present, sink);
+    if (count === 0) throw siftError("DATA_NO_ROWS", source);
+    return present;
   } finally {
     db.close();
   }
 }
 
-function selectRows(db: DatabaseSync, columns: SourceColumns, hasClassLabel: boolean): RawRow[] {
-  const classLabel = hasClassLabel ? quoteIdent(columns.classLabel) : "NULL";
-  const statement = db.prepare(
-    `SELECT ${quoteIdent(columns.text)}, ${quoteIdent(columns.label)}, ${classLabel} FROM ${quoteIdent(columns.table)}`,
-  );
-  // Arrays, not objects: a million rows read noticeably faster and allocate less.
-  statement.setReturnArrays(true);
-  const labels = new Interner();
+export function readSqliteRows(dbPath: string, columns: SourceColumns, source: string): SqliteRows {
   const rows: RawRow[] = [];
+  const present = forEachSqliteRow(dbPath, columns, source, (row) => rows.push(row));
+  return { columns: present, rows };
+}
+
+function selectRows(
+  db: DatabaseSync,
+  columns: SourceColumns,
+  present: readonly string[],
+  sink: RowSink,
+): number {
+  const classLabel = present.includes(columns.classLabel) ? quoteIdent(columns.classLabel) : "NULL";
+  const list = `${quoteIdent(columns.text)}, ${quoteIdent(columns.label)}, ${classLabel}`;
+  const labels = new Interner();
   let row = 0;
-  for (const values of statement.iterate() as Iterable<unknown[]>) {
-    const label = textOrNull(values[1]);
-    rows.push({
+  return scanTable(db, columns.table, list, present, (values, at) => {
+    const label = textOrNull(values[at + 1]);
+    sink({
       row: ++row,
-      text: textOrNull(values[0]),
+      text: textOrNull(values[at]),
       label: label === null ? null : labels.get(label),
-      classLabel: numberOrNull(values[2]),
+      classLabel: numberOrNull(values[at + 2]),
     });
-  }
-  return rows;
+  });
 }

@@ -6,7 +6,8 @@
 import { decodeHTML } from "entities";
 import { NON_ASCII } from "./ascii.ts";
 import { removeReplacementChars, repairMojibake } from "./mojibake.ts";
-import type { CleaningConfig, EntityPolicy, SigilPolicy } from "./types.ts";
+import { StepTally } from "./step-report.ts";
+import type { CleaningConfig, EntityPolicy, SigilPolicy, StepReport } from "./types.ts";
 
 export interface TextTransform {
   /** Step name in the cleaning report. */
@@ -14,6 +15,8 @@ export interface TextTransform {
   /** Reason counted for each row the transform changes. */
   readonly reason: string;
   readonly apply: (text: string) => string;
+  /** True when the transform never changes pure-ASCII text, so a pass over ASCII rows can skip it. */
+  readonly asciiIdentity?: boolean;
 }
 
 /** Placeholder tokens: plain words, so any tokeniser keeps each one whole. */
@@ -65,7 +68,12 @@ export function replaceHashtags(text: string, policy: SigilPolicy): string {
   return text.includes("#") ? replaceSigil(text, HASHTAG_PATTERN, policy, HASHTAG_TOKEN) : text;
 }
 
+/** Exactly the texts collapsing changes: edge whitespace, a run of two, or any other than a space. */
+const UNTIDY_WHITESPACE = /^\s|\s$|\s\s|[^\S ]/;
+
 export function collapseWhitespace(text: string): string {
+  // Most texts are tidy already; the test allocates nothing, the replace below a new string.
+  if (!UNTIDY_WHITESPACE.test(text)) return text;
   const collapsed = text.replace(/\s+/g, " ").trim();
   return collapsed === text ? text : collapsed;
 }
@@ -77,14 +85,20 @@ export function collapseWhitespace(text: string): string {
  */
 export function textTransforms(config: CleaningConfig): TextTransform[] {
   const all: Array<TextTransform | false> = [
-    config.repairMojibake && { name: "mojibake", reason: "mojibake-repaired", apply: repairMojibake },
+    config.repairMojibake && {
+      name: "mojibake",
+      reason: "mojibake-repaired",
+      apply: repairMojibake,
+      asciiIdentity: true,
+    },
     config.removeReplacementChar && {
       name: "replacement-char",
       reason: "replacement-char-removed",
       apply: removeReplacementChars,
+      asciiIdentity: true,
     },
     config.decodeHtmlEntities && { name: "html-entities", reason: "entities-decoded", apply: decodeEntities },
-    config.nfkc && { name: "nfkc", reason: "nfkc-changed", apply: nfkc },
+    config.nfkc && { name: "nfkc", reason: "nfkc-changed", apply: nfkc, asciiIdentity: true },
     config.urls !== "keep" && {
       name: "urls",
       reason: `urls-${config.urls}`,
@@ -107,4 +121,39 @@ export function textTransforms(config: CleaningConfig): TextTransform[] {
     },
   ];
   return all.filter((t): t is TextTransform => t !== false);
+}
+
+/**
+ * Applies transforms in order to one text at a time, tallying each change under its transform.
+ * Pure-ASCII text (most of it) skips the transforms that only touch other characters; the check
+ * is made once per text and again only when a transform has changed it.
+ */
+export class TextPass {
+  private readonly transforms: readonly TextTransform[];
+  private readonly tallies: StepTally[];
+
+  constructor(transforms: readonly TextTransform[]) {
+    this.transforms = transforms;
+    this.tallies = transforms.map(() => new StepTally());
+  }
+
+  apply(text: string): string {
+    let ascii = !NON_ASCII.test(text);
+    let current = text;
+    for (let i = 0; i < this.transforms.length; i++) {
+      const transform = this.transforms[i] as TextTransform;
+      if (ascii && transform.asciiIdentity === true) continue;
+      const next = transform.apply(current);
+      if (next === current) continue;
+      (this.tallies[i] as StepTally).count(transform.reason, current, next);
+      if (ascii) ascii = !NON_ASCII.test(next);
+      current = next;
+    }
+    return current;
+  }
+
+  /** One report per transform; a text transform keeps every row. */
+  reports(rows: number): StepReport[] {
+    return this.transforms.map((t, i) => (this.tallies[i] as StepTally).report(t.name, rows, rows));
+  }
 }

@@ -125,8 +125,28 @@ export interface SplitOptions {
   readonly seed: number;
 }
 
+/** The phases of `prepareData`, in order; reading, validating and cleaning are one streamed pass. */
+export type PreparePhase = "unpack" | "read" | "fingerprint";
+
 export interface PrepareOptions extends SourceOptions {
   readonly cleaning?: Partial<CleaningConfig>;
+  /**
+   * Keep the raw rows in `dataset.rows` (default true). A caller that needs only the clean rows,
+   * the reports and the counts passes false: rows are then cleaned as they are read and dropped,
+   * so a large source needs far less memory (`dataset.rows` is then empty).
+   */
+  readonly keepRawRows?: boolean;
+  /** Called as each phase starts ("unpack" for packages only), e.g. to show progress or time them. */
+  readonly onPhase?: (phase: PreparePhase) => void;
+}
+
+/** Summary statistics of text lengths (characters). */
+export interface LengthStats {
+  readonly min: number;
+  readonly p50: number;
+  readonly mean: number;
+  readonly p95: number;
+  readonly max: number;
 }
 
 export interface PreparedData {
@@ -137,4 +157,6 @@ export interface PreparedData {
   readonly report: CleaningReport;
   /** sha256 of the cleaned rows in canonical order, hex. */
   readonly fingerprint: string;
+  /** Characters per raw text (NULL counts as 0), kept even when the raw rows are not. */
+  readonly rawTextLength: LengthStats;
 }

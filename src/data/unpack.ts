@@ -7,10 +7,10 @@ import { randomBytes } from "node:crypto";
 import { rename, rm } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { decodePackage } from "./package-decoder.ts";
-import { prepareDataset } from "./prepare.ts";
+import { streamChecked } from "./prepare.ts";
 import { requireFile } from "./read-source.ts";
 import { sourceColumns } from "./source-columns.ts";
-import { readSqliteRows } from "./sqlite-reader.ts";
+import { forEachSqliteRow } from "./sqlite-reader.ts";
 import type { PrepareOptions } from "./types.ts";
 
 export async function unpackPackage(
@@ -25,8 +25,16 @@ export async function unpackPackage(
   );
   try {
     const { sha256 } = await decodePackage(packagePath, temporary);
-    const { columns, rows } = readSqliteRows(temporary, sourceColumns(options), packagePath);
-    prepareDataset({ source: packagePath, format: "package", columns, rows, issues: [] }, options);
+    // The same checks as prepareData, streamed: the rows are checked, not kept.
+    await streamChecked(
+      packagePath,
+      async (sink) => ({
+        format: "package",
+        columns: forEachSqliteRow(temporary, sourceColumns(options), packagePath, sink),
+        issues: [],
+      }),
+      { ...options, keepRawRows: false },
+    );
     await rename(temporary, outFile);
     return sha256;
   } finally {

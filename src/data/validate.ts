@@ -57,26 +57,53 @@ function checkLabel(
   return label;
 }
 
-export function validateRows(rows: readonly RawRow[], options: ValidationOptions = {}): ValidationReport {
-  const columns = sourceColumns(options);
-  const match = labelMatcher(options.labelMap ?? {}, options.normaliseLabels ?? true);
-  const list = new IssueList();
-  const labelCounts: Record<string, number> = {};
-  const unknownLabels: Record<string, number> = {};
-  for (const row of rows) {
-    checkText(row, columns.text, list);
-    const label = checkLabel(row, columns, match, list);
-    if (label === null) continue;
-    labelCounts[label] = (labelCounts[label] ?? 0) + 1;
-    if (row.label !== null && match(row.label) === null)
-      unknownLabels[label] = (unknownLabels[label] ?? 0) + 1;
+/** Validates rows one at a time, as a reader produces them; `finish` gives the report. */
+export class RowValidator {
+  private readonly columns: SourceColumns;
+  private readonly match: LabelMatcher;
+  private readonly list = new IssueList();
+  private readonly labelCounts: Record<string, number> = {};
+  private readonly unknownLabels: Record<string, number> = {};
+  private rows = 0;
+
+  constructor(options: ValidationOptions = {}) {
+    this.columns = sourceColumns(options);
+    this.match = labelMatcher(options.labelMap ?? {}, options.normaliseLabels ?? true);
   }
-  return { rows: rows.length, issues: list.issues, issueCounts: list.counts, labelCounts, unknownLabels };
+
+  add(row: RawRow): void {
+    this.rows++;
+    checkText(row, this.columns.text, this.list);
+    const label = checkLabel(row, this.columns, this.match, this.list);
+    if (label === null) return;
+    this.labelCounts[label] = (this.labelCounts[label] ?? 0) + 1;
+    if (row.label !== null && this.match(row.label) === null)
+      this.unknownLabels[label] = (this.unknownLabels[label] ?? 0) + 1;
+  }
+
+  /** The report, with the reader's own issues (found while parsing) listed first. */
+  finish(readerIssues: readonly DataIssue[] = []): ValidationReport {
+    const { issues, counts } = this.list;
+    return {
+      rows: this.rows,
+      issues: readerIssues.length > 0 ? [...readerIssues, ...issues] : issues,
+      issueCounts: counts,
+      labelCounts: this.labelCounts,
+      unknownLabels: this.unknownLabels,
+    };
+  }
+}
+
+export function validateRows(rows: readonly RawRow[], options: ValidationOptions = {}): ValidationReport {
+  const validator = new RowValidator(options);
+  for (const row of rows) validator.add(row);
+  return validator.finish();
 }
 
 export function validateDataset(dataset: Dataset, options: ValidationOptions = {}): ValidationReport {
-  const report = validateRows(dataset.rows, options);
-  return { ...report, issues: [...dataset.issues, ...report.issues] };
+  const validator = new RowValidator(options);
+  for (const row of dataset.rows) validator.add(row);
+  return validator.finish(dataset.issues);
 }
 
 /** Throws DATA_UNKNOWN_LABELS, naming each unknown label with its count, with every issue attached. */
