@@ -1,12 +1,9 @@
 /** `sift data …`: inspect a source, unpack a package. Formatting only; the work is in src/data. */
 import type { Command } from "commander";
-import {
-  type InspectSummary,
-  inspectSummary,
-  type LengthStats,
-  prepareData,
-  unpackPackage,
-} from "../data/index.ts";
+import type { InspectSummary, LengthStats } from "../data/index.ts";
+
+/** The data module is imported when a command runs, so other commands start without it. */
+const dataModule = () => import("../data/index.ts");
 
 function counts(record: Readonly<Record<string, number>>): string {
   const entries = Object.entries(record).sort((a, b) => b[1] - a[1]);
@@ -62,6 +59,7 @@ export function registerDataCommands(program: Command): void {
     .option("--json", "print the report as JSON")
     .option("--table <name>", "table holding the rows in SQLite sources", "data")
     .action(async (source: string, options: { json?: boolean; table: string }) => {
+      const { inspectSummary, prepareData } = await dataModule();
       const summary = inspectSummary(await prepareData(source, { table: options.table }));
       process.stdout.write(
         options.json === true ? `${JSON.stringify(summary, null, 2)}\n` : formatInspect(summary),
@@ -74,6 +72,7 @@ export function registerDataCommands(program: Command): void {
     .requiredOption("--out <file.db>", "the SQLite file to write")
     .option("--table <name>", "table holding the rows", "data")
     .action(async (pkg: string, options: { out: string; table: string }) => {
+      const { unpackPackage } = await dataModule();
       const sha256 = await unpackPackage(pkg, options.out, { table: options.table });
       process.stdout.write(`${sha256}  ${options.out}\n`);
     });

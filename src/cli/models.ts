@@ -6,18 +6,18 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import type { Command } from "commander";
 import { siftError } from "../errors.ts";
-import {
-  type AliasMove,
-  DEFAULT_ALIAS,
-  type ModelDetails,
-  type ModelSummary,
-  openRegistry,
-  packArtifact,
-  type Registry,
-  resolveStoreRoot,
-  type StoreVerifyReport,
-  unpackArtifact,
+import type {
+  AliasMove,
+  ModelDetails,
+  ModelSummary,
+  Registry,
+  StoreVerifyReport,
 } from "../registry/index.ts";
+
+/** The registry is imported when a command runs, so other commands start without it. */
+const registryModule = () => import("../registry/index.ts");
+/** The registry's DEFAULT_ALIAS, repeated for option defaults (importing it is what we avoid). */
+const DEFAULT_ALIAS_TEXT = "production";
 
 /** Where output goes; tests pass their own. */
 export interface ModelsCliIo {
@@ -58,7 +58,7 @@ export function registerModelsCommands(program: Command, io: ModelsCliIo = stdou
       .command("promote <name> <version>")
       .description("Point an alias (default: production) at a version."),
   )
-    .option("--alias <alias>", "alias to move", DEFAULT_ALIAS)
+    .option("--alias <alias>", "alias to move", DEFAULT_ALIAS_TEXT)
     .action((name: string, version: string, flags: CommonFlags & { alias: string }) =>
       withRegistry(flags, async (registry) => {
         const move = await registry.promote(name, parseVersion(version), flags.alias);
@@ -69,7 +69,7 @@ export function registerModelsCommands(program: Command, io: ModelsCliIo = stdou
   common(
     models.command("rollback <name>").description("Move an alias back to the version it pointed at before."),
   )
-    .option("--alias <alias>", "alias to move back", DEFAULT_ALIAS)
+    .option("--alias <alias>", "alias to move back", DEFAULT_ALIAS_TEXT)
     .action((name: string, flags: CommonFlags & { alias: string }) =>
       withRegistry(flags, async (registry) => {
         const move = await registry.rollback(name, flags.alias);
@@ -107,6 +107,7 @@ export function registerModelsCommands(program: Command, io: ModelsCliIo = stdou
     .action((ref: string, flags: CommonFlags & { out: string }) =>
       withRegistry(flags, async (registry) => {
         const { name, version } = await registry.resolve(ref);
+        const { packArtifact } = await registryModule();
         const bytes = await packArtifact(await registry.load(name, version));
         await writeWhole(flags.out, bytes);
         const result = { name, version, out: path.resolve(flags.out), bytes: bytes.byteLength };
@@ -124,6 +125,7 @@ export function registerModelsCommands(program: Command, io: ModelsCliIo = stdou
     .option("--name <name>", "register under this name instead of the one in the manifest")
     .action((file: string, flags: CommonFlags & { name?: string }) =>
       withRegistry(flags, async (registry) => {
+        const { unpackArtifact } = await registryModule();
         const artifact = await unpackArtifact(await readWhole(file), file);
         const {
           formatVersion: _f,
@@ -151,6 +153,7 @@ function common(command: Command): Command {
 }
 
 async function withRegistry(flags: CommonFlags, use: (registry: Registry) => Promise<void>): Promise<void> {
+  const { openRegistry, resolveStoreRoot } = await registryModule();
   const registry = openRegistry(resolveStoreRoot(flags.store));
   try {
     await use(registry);

@@ -216,7 +216,7 @@ async function learn(flags: LearnFlags): Promise<void> {
     import("../registry/index.ts"),
     import("../data/index.ts"),
   ]);
-  const { config } = configFromFlags({
+  const { config } = await configFromFlags({
     ...flags,
     ...(flags.model === undefined ? {} : { name: flags.model }),
   });

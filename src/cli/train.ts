@@ -5,24 +5,15 @@
  */
 import { type Command, InvalidArgumentError } from "commander";
 import { siftError } from "../errors.ts";
-import {
-  chooseDisplay,
-  compareRuns,
-  formatComparison,
-  formatRun,
-  formatRunList,
-  formatTrainResult,
-  gateFailure,
-  loadConfig,
-  openRunStore,
-  type PipelineConfig,
-  productionIsCurrent,
-  resolveConfig,
-  runTraining,
-  type TrainResult,
-} from "../pipeline/index.ts";
-import { resolveStoreRoot } from "../registry/index.ts";
+import type { PipelineConfig, RunStore, TrainResult } from "../pipeline/index.ts";
 import { configWithFeedback, noteRetrained } from "./monitor.ts";
+
+/**
+ * The pipeline and the registry are imported when a command runs, not when the CLI starts, so
+ * `sift serve` and `sift --help` do not pay for them.
+ */
+const pipeline = () => import("../pipeline/index.ts");
+const storeRoot = async (option?: string) => (await import("../registry/index.ts")).resolveStoreRoot(option);
 
 function print(json: boolean, value: unknown, text: () => string): void {
   process.stdout.write(json ? `${JSON.stringify(value, null, 2)}\n` : text());
@@ -57,10 +48,11 @@ function parsePort(value: string): number {
 }
 
 /** Config file (or defaults), then the command-line flags on top. */
-export function configFromFlags(
+export async function configFromFlags(
   flags: TrainFlags,
   cwd = process.cwd(),
-): { config: PipelineConfig; file: string | null } {
+): Promise<{ config: PipelineConfig; file: string | null }> {
+  const { loadConfig, resolveConfig } = await pipeline();
   const loaded = loadConfig(flags.config === undefined ? { cwd } : { file: flags.config, cwd });
   const c = loaded.config;
   const config = resolveConfig({
@@ -87,7 +79,8 @@ function withTrainOptions(command: Command): Command {
 }
 
 async function train(flags: TrainFlags, kind: "train" | "retrain"): Promise<TrainResult> {
-  const { config: configured, file } = configFromFlags(flags);
+  const { config: configured, file } = await configFromFlags(flags);
+  const { chooseDisplay, formatTrainResult, gateFailure, runTraining } = await pipeline();
   const config = flags.withFeedback === true ? await configWithFeedback(configured, flags) : configured;
   const display = chooseDisplay({ json: flags.json === true, stream: process.stderr });
   let result: TrainResult;
@@ -136,10 +129,14 @@ interface RunsFlags {
   readonly name?: string;
 }
 
-function withRunStore<T>(flags: RunsFlags, use: (store: ReturnType<typeof openRunStore>) => T): T {
-  const store = openRunStore(resolveStoreRoot(flags.store));
+async function withRunStore(
+  flags: RunsFlags,
+  use: (store: RunStore, formats: Awaited<ReturnType<typeof pipeline>>) => void,
+): Promise<void> {
+  const formats = await pipeline();
+  const store = formats.openRunStore(await storeRoot(flags.store));
   try {
-    return use(store);
+    use(store, formats);
   } finally {
     store.close();
   }
@@ -154,39 +151,39 @@ function registerRunsCommands(program: Command): void {
     .option("--name <name>", "only runs of this model")
     .option("--limit <n>", "how many runs", (v) => parsePositive(v), 50)
     .option("--json", "print JSON")
-    .action((flags: RunsFlags) => {
-      withRunStore(flags, (store) => {
+    .action((flags: RunsFlags) =>
+      withRunStore(flags, (store, { formatRunList }) => {
         const options =
           flags.name === undefined
             ? { limit: flags.limit ?? 50 }
             : { limit: flags.limit ?? 50, modelName: flags.name };
         const list = store.list(options);
         print(flags.json === true, list, () => formatRunList(list));
-      });
-    });
+      }),
+    );
   runs
     .command("show <id>")
     .description("Show one run: settings, metrics, gates, artifact, report and log (`latest` = newest).")
     .option("--store <dir>", "model store (default: $SIFT_STORE or ./.sift)")
     .option("--json", "print JSON")
-    .action((id: string, flags: RunsFlags) => {
-      withRunStore(flags, (store) => {
+    .action((id: string, flags: RunsFlags) =>
+      withRunStore(flags, (store, { formatRun }) => {
         const run = store.get(id);
         const log = store.log(run.id);
         print(flags.json === true, { ...run, log }, () => formatRun(run, log));
-      });
-    });
+      }),
+    );
   runs
     .command("compare <a> <b>")
     .description("Compare two runs side by side: every metric and every setting that differs.")
     .option("--store <dir>", "model store (default: $SIFT_STORE or ./.sift)")
     .option("--json", "print JSON")
-    .action((a: string, b: string, flags: RunsFlags) => {
-      withRunStore(flags, (store) => {
+    .action((a: string, b: string, flags: RunsFlags) =>
+      withRunStore(flags, (store, { compareRuns, formatComparison }) => {
         const comparison = compareRuns(store.get(a), store.get(b));
         print(flags.json === true, comparison, () => formatComparison(comparison));
-      });
-    });
+      }),
+    );
 }
 
 function parsePositive(value: string): number {
@@ -208,8 +205,8 @@ function registerUpCommand(program: Command): void {
     .option("--port <port>", "port to serve on", parsePort, 8080)
     .option("--host <host>", "address to listen on", "127.0.0.1")
     .action(async (flags: UpFlags) => {
-      const { config } = configFromFlags(flags);
-      const current = await productionIsCurrent(config);
+      const { config } = await configFromFlags(flags);
+      const current = await (await pipeline()).productionIsCurrent(config);
       if (current.version === null) {
         process.stderr.write(`sift up: training (${current.reason})\n`);
         await train({ ...flags, promote: true }, "train");
@@ -224,7 +221,7 @@ function registerUpCommand(program: Command): void {
 async function serveProduction(program: Command, config: PipelineConfig, flags: UpFlags): Promise<void> {
   const serve = program.commands.find((c) => c.name() === "serve");
   if (serve === undefined) throw siftError("USAGE", "This build of sift has no `serve` command");
-  const store = resolveStoreRoot(config.store ?? undefined);
+  const store = await storeRoot(config.store ?? undefined);
   await serve.parseAsync(
     [
       "--store",
