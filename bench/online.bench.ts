@@ -9,6 +9,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
+import { loadavg } from "node:os";
 import { SGDClassifier } from "../src/learn/index.ts";
 import { makeClassification } from "./make-classification.ts";
 
@@ -78,9 +79,14 @@ if (!Number.isInteger(rows) || rows < CHUNK) {
   console.error("usage: node bench/online.bench.ts [ROWS ≥ 100000]");
   process.exit(2);
 }
+const loadBefore = loadavg()[0] as number;
 const sift = runSift(rows);
 const peer = runPeer(rows);
 const fmt = (n: number) => n.toLocaleString("en-US");
+// Shared machines: the 1-minute load average says how much the figures can be trusted.
+console.log(
+  `load average (1 min): ${loadBefore.toFixed(2)} before, ${(loadavg()[0] as number).toFixed(2)} after`,
+);
 console.log(
   `online learning: ${fmt(rows)} rows × ${FEATURES} features, partialFit in ${fmt(CHUNK)}-row chunks, one core`,
 );

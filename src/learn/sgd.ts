@@ -90,6 +90,8 @@ export class SGDClassifier {
   private state: SgdState | null = null;
   private readonly rng = new Uint32Array(1);
   private lastEpochs = 0;
+  /** The visiting order, reused so a stream of partialFit calls allocates it once. */
+  private order = new Uint32Array(0);
 
   /** Validates `params` against the declared schema (PARAM_INVALID names the bad one). */
   constructor(params: Readonly<Record<string, unknown>> = {}) {
@@ -257,7 +259,8 @@ export class SGDClassifier {
    * through memory, was measured slower than the random reads it saves (bench/RESULTS.md).
    */
   private visitOrder(rows: number): Uint32Array {
-    const order = new Uint32Array(rows);
+    if (this.order.length < rows) this.order = new Uint32Array(rows);
+    const order = this.order.subarray(0, rows);
     for (let i = 0; i < order.length; i++) order[i] = i;
     if (!this.params.shuffle) return order;
     for (let i = order.length - 1; i > 0; i--) {
