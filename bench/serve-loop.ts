@@ -11,7 +11,10 @@ import type { LoadFigures } from "./serve-load.ts";
 
 const CLI = fileURLToPath(new URL("../src/cli/main.ts", import.meta.url));
 export const PLAIN = "sift /v1/predict, prediction log off";
+export const LOG_ON = "sift /v1/predict, prediction log on";
 export const SHADOW = "sift /v1/predict, log + shadow model on";
+/** Rounds of the interleaved loop comparison (SIFT_BENCH_ROUNDS, default 3). */
+const ROUNDS = Number(process.env.SIFT_BENCH_ROUNDS ?? "3");
 const TARGET = 0.8;
 
 /**
@@ -31,10 +34,40 @@ export function shadowStore(store: string, dir: string): string {
   return copy;
 }
 
-export function printLoopRatios(
-  rows: ReadonlyArray<{ readonly name: string; readonly figures: LoadFigures | null }>,
-  logOnName: string,
-): void {
+interface LoopRow {
+  readonly name: string;
+  readonly figures: LoadFigures | null;
+  readonly note?: string;
+}
+
+/**
+ * Plain, log-on and shadow-on servers measured in turn, `ROUNDS` times, each variant's row the
+ * round with its median requests/s: on a shared machine the load drifts during a run, and
+ * interleaving exposes every variant to the same drift.
+ */
+export async function measureLoopRows<V extends { readonly name: string }>(
+  variants: readonly V[],
+  measure: (variant: V) => Promise<LoopRow>,
+): Promise<LoopRow[]> {
+  const runs = new Map<string, LoopRow[]>(variants.map((v) => [v.name, []]));
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const variant of variants) runs.get(variant.name)?.push(await measure(variant));
+  }
+  return variants.map((variant) => {
+    const rows = (runs.get(variant.name) ?? []).filter((row) => row.figures !== null);
+    rows.sort((a, b) => (a.figures?.requestsPerS ?? 0) - (b.figures?.requestsPerS ?? 0));
+    const median = rows[Math.floor(rows.length / 2)];
+    const all = rows.map((row) => Math.round(row.figures?.requestsPerS ?? 0)).join(", ");
+    return {
+      name: variant.name,
+      figures: median?.figures ?? null,
+      note: `median of ${rows.length} interleaved runs [${all}]`,
+    };
+  });
+}
+
+export function printLoopRatios(rows: readonly LoopRow[], logOnName: string = LOG_ON): void {
+  for (const row of rows) if (row.note) console.log(`${row.name}: requests/s ${row.note}`);
   const rps = (name: string) => rows.find((row) => row.name === name)?.figures?.requestsPerS;
   const plain = rps(PLAIN);
   if (plain === undefined) return;

@@ -27,7 +27,7 @@ import {
   sentenceBodies,
   withAutocannon,
 } from "./serve-load.ts";
-import { PLAIN, printLoopRatios, SHADOW, shadowStore } from "./serve-loop.ts";
+import { LOG_ON, measureLoopRows, PLAIN, printLoopRatios, SHADOW, shadowStore } from "./serve-loop.ts";
 import { median, memoryMb, type RunningServer, type ServerVariant, startServer } from "./serve-processes.ts";
 
 const run = promisify(execFile);
@@ -94,7 +94,11 @@ export function siftVariant(
  */
 export function extraSiftVariants(setup: BenchSetup): ServerVariant[] {
   const shadow = { ...setup, store: shadowStore(setup.store, setup.dir) };
-  return [siftVariant(PLAIN, setup, ["--no-prediction-log"]), siftVariant(SHADOW, shadow)];
+  return [
+    siftVariant(PLAIN, setup, ["--no-prediction-log"]),
+    siftVariant(LOG_ON, setup),
+    siftVariant(SHADOW, shadow),
+  ];
 }
 
 function fastApiVariant(peerModel: string): ServerVariant {
@@ -344,8 +348,7 @@ async function main(): Promise<void> {
       setup.peerModel === null
         ? { name: "FastAPI + sklearn peer", figures: null, note: peerNote }
         : await measureVariant(fastApiVariant(setup.peerModel));
-    const extraRows: Row[] = [];
-    for (const variant of extraSiftVariants(setup)) extraRows.push(await measureVariant(variant));
+    const extraRows: Row[] = await measureLoopRows(extraSiftVariants(setup), measureVariant);
 
     const siftCold = siftVariant("sift cold start", setup);
     const cold = {
@@ -359,7 +362,7 @@ async function main(): Promise<void> {
     const ceilingRps = bare.figures?.requestsPerS ?? Number.NaN;
     printTable([bare, sift.row, peer, ...extraRows], ceilingRps);
     if (sift.row.figures !== null) printRatios(sift.row.figures, ceilingRps, peer.figures);
-    printLoopRatios([sift.row, ...extraRows], sift.row.name);
+    printLoopRatios(extraRows);
     printExtras(sift.extras, cold);
     console.log(`load average at the end: ${fmt(loadavg()[0] ?? 0, 1)}`);
   } finally {
