@@ -8,7 +8,7 @@ import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { cp, mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { after, before, describe, it } from "node:test";
+import { after, before, describe, it, type TestContext } from "node:test";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { openRegistry } from "../src/registry/index.ts";
@@ -65,6 +65,58 @@ async function hasSamplePackage(): Promise<boolean> {
   }
 }
 
+/** The image's deps stage: `npm ci` for production only; dev tools must stay out. */
+async function installProductionDependencies(): Promise<void> {
+  await run("npm", ["ci", "--omit=dev", "--prefer-offline", "--no-audit", "--no-fund"], {
+    cwd: dir,
+    timeout: 240_000,
+  }).catch((error: { stderr?: string }) => {
+    const stderr = String(error.stderr ?? "");
+    // The image's deps stage runs the same `npm ci`: a stale lock file breaks the build too.
+    if (stderr.includes("in sync"))
+      assert.fail(
+        "package-lock.json is out of sync with package.json: run `npm install` and commit the lock",
+      );
+    throw error;
+  });
+  for (const devTool of ["typescript", "@biomejs/biome", "fast-check", "autocannon", "playwright-core"]) {
+    await assert.rejects(stat(path.join(dir, "node_modules", devTool)), `${devTool} must not be installed`);
+  }
+}
+
+/**
+ * The model stage: train the bundled sample with production dependencies only, in the clean
+ * folder (as `sift up` does in the image); a test model when the repository has no sample.
+ */
+async function buildModelStore(image: Image, store: string, t: TestContext): Promise<void> {
+  if (image.modelStage !== undefined && (await hasSamplePackage())) {
+    const [command, ...args] = image.modelStage.replace("/app/.sift", store).split(" ");
+    await run(command === "node" ? process.execPath : (command as string), args, {
+      cwd: dir,
+      timeout: 240_000,
+    });
+    return;
+  }
+  t.diagnostic("no bundled sample package yet: the store gets a model trained by the test fixtures");
+  const registry = openRegistry(store);
+  const version = await registerModel(registry, "relevance");
+  await registry.promote("relevance", version.version);
+  registry.close();
+}
+
+async function waitReady(port: number): Promise<boolean> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const ready = await fetch(`http://127.0.0.1:${port}/readyz`).then(
+      (r) => r.status === 200,
+      () => false,
+    );
+    if (ready) return true;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return false;
+}
+
 describe("the container image, rehearsed", { timeout: 300_000 }, () => {
   it("installs production dependencies only, starts, is ready and predicts", async (t) => {
     const image = readDockerfile(await readFile(path.join(ROOT, "Dockerfile"), "utf8"));
@@ -73,39 +125,9 @@ describe("the container image, rehearsed", { timeout: 300_000 }, () => {
       assert.ok(image.copies.includes(needed), `the runtime stage must copy ${needed}`);
     for (const source of image.copies)
       await cp(path.join(ROOT, source), path.join(dir, source), { recursive: true });
-
-    await run("npm", ["ci", "--omit=dev", "--prefer-offline", "--no-audit", "--no-fund"], {
-      cwd: dir,
-      timeout: 240_000,
-    }).catch((error: { stderr?: string }) => {
-      const stderr = String(error.stderr ?? "");
-      // The image's deps stage runs the same `npm ci`: a stale lock file breaks the build too.
-      if (stderr.includes("in sync"))
-        assert.fail(
-          "package-lock.json is out of sync with package.json: run `npm install` and commit the lock",
-        );
-      throw error;
-    });
-    for (const devTool of ["typescript", "@biomejs/biome", "fast-check", "autocannon", "playwright-core"]) {
-      await assert.rejects(stat(path.join(dir, "node_modules", devTool)), `${devTool} must not be installed`);
-    }
-
-    // The model stage: train the bundled sample with production dependencies only, in the clean
-    // folder (as `sift up` does in the image); a test model when the repository has no sample.
+    await installProductionDependencies();
     const store = path.join(dir, ".sift");
-    if (image.modelStage !== undefined && (await hasSamplePackage())) {
-      const [command, ...args] = image.modelStage.replace("/app/.sift", store).split(" ");
-      await run(command === "node" ? process.execPath : (command as string), args, {
-        cwd: dir,
-        timeout: 240_000,
-      });
-    } else {
-      t.diagnostic("no bundled sample package yet: the store gets a model trained by the test fixtures");
-      const registry = openRegistry(store);
-      const version = await registerModel(registry, "relevance");
-      await registry.promote("relevance", version.version);
-      registry.close();
-    }
+    await buildModelStore(image, store, t);
 
     const port = 18_000 + Math.floor(Math.random() * 2000);
     const [node, ...args] = image.cmd;
@@ -124,16 +146,7 @@ describe("the container image, rehearsed", { timeout: 300_000 }, () => {
         stdio: ["ignore", "ignore", "pipe"],
       },
     );
-    const deadline = Date.now() + 60_000;
-    let ready = false;
-    while (!ready && Date.now() < deadline) {
-      ready = await fetch(`http://127.0.0.1:${port}/readyz`).then(
-        (r) => r.status === 200,
-        () => false,
-      );
-      if (!ready) await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    assert.ok(ready, "the image never became ready");
+    assert.ok(await waitReady(port), "the image never became ready");
     const response = await fetch(`http://127.0.0.1:${port}/v1/predict`, {
       method: "POST",
       headers: { "content-type": "application/json" },
