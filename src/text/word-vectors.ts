@@ -210,24 +210,39 @@ function startVectors(
   return null;
 }
 
+/** Reads the next chunk after the `kept` bytes already at the start of `buf` (grown when full). */
+function refill(fd: number, buf: Buffer, kept: number): { buf: Buffer; length: number } {
+  let out = buf;
+  if (out.length - kept < CHUNK) {
+    out = Buffer.alloc(kept + CHUNK * 2);
+    buf.copy(out, 0, 0, kept);
+  }
+  const n = readSync(fd, out, kept, CHUNK, null);
+  return { buf: out, length: n === 0 ? -1 : kept + n };
+}
+
 function readOpen(fd: number, file: string, wanted: (word: string, rank: number) => boolean): WordVectors {
-  const chunk = Buffer.alloc(CHUNK);
-  let carry: Buffer = Buffer.alloc(0);
+  // One buffer for the whole read: the unfinished tail of a chunk moves to its start, the next
+  // chunk is read after it (no concatenation per chunk).
+  let buf = Buffer.alloc(CHUNK * 2);
+  let kept = 0;
   let sink: VectorSink | null = null;
-  for (let n = readSync(fd, chunk, 0, CHUNK, null); n > 0; n = readSync(fd, chunk, 0, CHUNK, null)) {
-    const buf = carry.length > 0 ? Buffer.concat([carry, chunk.subarray(0, n)]) : chunk.subarray(0, n);
+  for (let r = refill(fd, buf, kept); r.length >= 0; r = refill(fd, buf, kept)) {
+    buf = r.buf;
+    const view = buf.subarray(0, r.length);
     let p = 0;
     if (sink === null) {
-      const started = startVectors(buf, file, wanted);
+      const started = startVectors(view, file, wanted);
       if (started === null) {
-        carry = Buffer.from(buf);
+        kept = r.length;
         continue;
       }
       ({ sink, start: p } = started);
     }
-    const tail = takeEntries(buf, p, sink);
+    const tail = takeEntries(view, p, sink);
     if (tail < 0) return sink.result();
-    carry = Buffer.from(buf.subarray(tail));
+    buf.copyWithin(0, tail, r.length);
+    kept = r.length - tail;
   }
   throw siftError(
     "EMBEDDINGS_INVALID",
