@@ -224,7 +224,7 @@ function refill(fd: number, buf: Buffer, kept: number): { buf: Buffer; length: n
 function readOpen(fd: number, file: string, wanted: (word: string, rank: number) => boolean): WordVectors {
   // One buffer for the whole read: the unfinished tail of a chunk moves to its start, the next
   // chunk is read after it (no concatenation per chunk).
-  let buf = Buffer.alloc(CHUNK * 2);
+  let buf: Buffer = Buffer.alloc(CHUNK * 2);
   let kept = 0;
   let sink: VectorSink | null = null;
   for (let r = refill(fd, buf, kept); r.length >= 0; r = refill(fd, buf, kept)) {
