@@ -4,13 +4,14 @@
  * at a time, so a reader can feed it while it reads.
  */
 import { seededHash } from "./group-allocation.ts";
-import { GrowableUint32 } from "./growable.ts";
 import { compareStrings, orderByHash, orderTies } from "./hash-order.ts";
 import type { StepTally } from "./step-report.ts";
 import type { CleanRow, ConflictPolicy, Label } from "./types.ts";
 
 /** Row links of the duplicate groups: the next row of the same key (or END), and who is not first. */
 interface Links {
+  /** The rows by (hash of key, key, arrival). */
+  readonly order: Uint32Array;
   readonly next: Int32Array;
   readonly follower: Uint8Array;
 }
@@ -64,43 +65,68 @@ function resolveGroup(group: Group, policy: ConflictPolicy, tally: StepTally): L
   return label;
 }
 
+/** A clean row while it is built: a group's first row, which later rows of its key join. */
+interface Entry {
+  readonly text: string;
+  label: Label;
+  readonly key: string;
+  readonly sourceRows: number[];
+}
+
 /**
- * Collects rows as they come and groups them once, at the end, by sorting on (hash of key, key):
- * the rows of a key are then adjacent. Typed arrays and one native sort instead of a Map holding
- * a million keys — faster, and the Map's memory is never needed.
+ * Collects rows as they come (each already as the clean row it may become) and groups them once,
+ * at the end, by sorting on (hash of key, key): the rows of a key are then adjacent. Typed arrays
+ * and one native sort instead of a Map holding a million keys — faster, and the Map's memory is
+ * never needed; the survivors are compacted in place, so no second array of rows is built.
  */
 export class Deduper {
   private readonly enabled: boolean;
-  private readonly texts: string[] = [];
-  private readonly keys: string[] = [];
-  private readonly labels: Label[] = [];
-  private readonly rows = new GrowableUint32();
+  private readonly entries: Entry[] = [];
+  /** What `finish` sorted: row order by key, and each row's place among the kept rows (or END). */
+  private sorted: { order: Uint32Array; position: Int32Array; kept: number } | null = null;
 
   constructor(enabled: boolean) {
     this.enabled = enabled;
   }
 
   add(row: number, text: string, label: Label, key: string): void {
-    this.texts.push(text);
-    this.keys.push(key);
-    this.labels.push(label);
-    this.rows.push(row);
+    this.entries.push({ text, label, key, sourceRows: [row] });
   }
 
   /** The clean rows in the order their keys first appeared; groups are resolved into `tally`. Call once. */
   finish(policy: ConflictPolicy, tally: StepTally): CleanRow[] {
-    const links = this.enabled ? this.linkDuplicates() : null;
-    const out: CleanRow[] = [];
-    for (let i = 0; i < this.texts.length; i++) {
-      if (links === null || links.next[i] === END) {
-        if (links?.follower[i] !== 1) out.push(this.single(i));
-        continue;
-      }
-      if (links.follower[i] === 1) continue;
-      const row = this.group(i, links.next, policy, tally);
-      if (row !== null) out.push(row);
+    const out = this.entries;
+    if (!this.enabled) return out;
+    const { order, next, follower } = this.linkDuplicates();
+    const position = new Int32Array(out.length).fill(END);
+    let kept = 0;
+    for (let i = 0; i < out.length; i++) {
+      if (follower[i] === 1) continue;
+      const entry = out[i] as Entry;
+      if (next[i] !== END && !this.resolve(entry, i, next, policy, tally)) continue;
+      position[i] = kept;
+      out[kept++] = entry;
     }
+    out.length = kept;
+    this.sorted = { order, position, kept };
     return out;
+  }
+
+  /**
+   * The returned rows in the fingerprint's canonical order (hash of key, then key: keys are unique
+   * once duplicates are merged), read off the sort `finish` already made; null without dedupe.
+   */
+  canonicalOrder(): Uint32Array | null {
+    if (this.sorted === null) return null;
+    const { order, position, kept } = this.sorted;
+    const canonical = new Uint32Array(kept);
+    let k = 0;
+    for (const i of order) {
+      const at = position[i] as number;
+      if (at !== END) canonical[k++] = at;
+    }
+    this.sorted = null;
+    return canonical;
   }
 
   /**
@@ -108,44 +134,43 @@ export class Deduper {
    * row to the next row of its key. Rows that are not the first of their key are followers.
    */
   private linkDuplicates(): Links {
-    const n = this.keys.length;
+    const entries = this.entries;
+    const n = entries.length;
     const hashes = new Uint32Array(n);
-    for (let i = 0; i < n; i++) hashes[i] = seededHash(this.keys[i] as string, 0);
+    for (let i = 0; i < n; i++) hashes[i] = seededHash((entries[i] as Entry).key, 0);
     const order = orderByHash(hashes);
-    orderTies(order, hashes, (a, b) => compareStrings(this.keys[a] as string, this.keys[b] as string));
+    orderTies(order, hashes, (a, b) => compareStrings((entries[a] as Entry).key, (entries[b] as Entry).key));
     const next = new Int32Array(n).fill(END);
     const follower = new Uint8Array(n);
     for (let k = 1; k < n; k++) {
       const previous = order[k - 1] as number;
       const current = order[k] as number;
-      if (hashes[previous] !== hashes[current] || this.keys[previous] !== this.keys[current]) continue;
+      if (hashes[previous] !== hashes[current]) continue;
+      if ((entries[previous] as Entry).key !== (entries[current] as Entry).key) continue;
       next[previous] = current;
       follower[current] = 1;
     }
-    return { next, follower };
+    return { order, next, follower };
   }
 
-  private single(i: number): CleanRow {
-    const text = this.texts[i] as string;
-    return {
-      text,
-      label: this.labels[i] as Label,
-      key: this.keys[i] as string,
-      sourceRows: [this.rows.at(i)],
-    };
-  }
-
-  /** The group headed by row i (its key's first row), resolved by the policy; null when dropped. */
-  private group(i: number, next: Int32Array, policy: ConflictPolicy, tally: StepTally): CleanRow | null {
-    const rows: number[] = [];
-    const labels: Label[] = [];
-    for (let m = i; m !== END; m = next[m] as number) {
-      rows.push(this.rows.at(m));
-      labels.push(this.labels[m] as Label);
+  /** Folds the later rows of `head`'s key into it and settles its label; false when it is dropped. */
+  private resolve(
+    head: Entry,
+    i: number,
+    next: Int32Array,
+    policy: ConflictPolicy,
+    tally: StepTally,
+  ): boolean {
+    const labels: Label[] = [head.label];
+    for (let m = next[i] as number; m !== END; m = next[m] as number) {
+      const member = this.entries[m] as Entry;
+      head.sourceRows.push(member.sourceRows[0] as number);
+      labels.push(member.label);
     }
-    const text = this.texts[i] as string;
-    const key = this.keys[i] as string;
-    const label = resolveGroup({ key, text, rows, labels }, policy, tally);
-    return label === null ? null : { text, label, key, sourceRows: rows };
+    const group = { key: head.key, text: head.text, rows: head.sourceRows, labels };
+    const label = resolveGroup(group, policy, tally);
+    if (label === null) return false;
+    head.label = label;
+    return true;
   }
 }

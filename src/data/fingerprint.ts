@@ -14,7 +14,8 @@ type Fingerprinted = Pick<CleanRow, "key" | "text" | "label">;
 /** Rows are hashed in batches of about this many characters: one update per row costs more. */
 const BATCH = 1 << 16;
 
-export function fingerprint(rows: readonly Fingerprinted[]): string {
+/** Indices of `rows` in canonical order: hash of key, then key, text and label. */
+function canonicalOrder(rows: readonly Fingerprinted[]): Uint32Array {
   const hashes = new Uint32Array(rows.length);
   for (let i = 0; i < rows.length; i++) hashes[i] = seededHash((rows[i] as Fingerprinted).key, 0);
   const order = orderByHash(hashes);
@@ -23,6 +24,11 @@ export function fingerprint(rows: readonly Fingerprinted[]): string {
     const b = rows[j] as Fingerprinted;
     return compareStrings(a.key, b.key) || compareStrings(a.text, b.text) || compareStrings(a.label, b.label);
   });
+  return order;
+}
+
+/** The fingerprint of `rows` visited in `order`, which must be their canonical order. */
+export function fingerprintInOrder(rows: readonly Fingerprinted[], order: Uint32Array): string {
   const hash = createHash("sha256");
   let batch = "";
   for (const i of order) {
@@ -35,4 +41,8 @@ export function fingerprint(rows: readonly Fingerprinted[]): string {
   }
   hash.update(batch);
   return hash.digest("hex");
+}
+
+export function fingerprint(rows: readonly Fingerprinted[]): string {
+  return fingerprintInOrder(rows, canonicalOrder(rows));
 }

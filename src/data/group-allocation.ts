@@ -38,68 +38,116 @@ export function apportion(total: number, fractions: readonly number[]): number[]
   return parts;
 }
 
+/** Rows as the allocation reads them, without copying their labels and keys into arrays. */
+export interface Sample {
+  readonly count: number;
+  readonly label: (row: number) => string;
+  readonly key: (row: number) => string;
+}
+
 /** Groups found by sorting rows on (hash of key, key): ids are given in that order. */
 interface Groups {
+  readonly count: number;
   /** Group id per row. */
   readonly of: Int32Array;
   readonly size: Int32Array;
-  /** Label per group: its most frequent label (ties to the alphabetically first). */
-  readonly label: string[];
+  /** Label per group (an index into `labels`): its most frequent label, ties to the alphabetically first. */
+  readonly label: Int32Array;
+  readonly labels: string[];
 }
 
-function majority(labels: readonly string[], members: Uint32Array): string {
-  const counts = new Map<string, number>();
-  for (const i of members) counts.set(labels[i] as string, (counts.get(labels[i] as string) ?? 0) + 1);
-  let best = "";
+/** The most frequent label id among the members (ties to the alphabetically first label). */
+function majority(labelOf: Int32Array, names: readonly string[], members: Uint32Array): number {
+  const counts = new Map<number, number>();
+  for (const i of members) counts.set(labelOf[i] as number, (counts.get(labelOf[i] as number) ?? 0) + 1);
+  let best = -1;
   let bestCount = -1;
   for (const [label, count] of counts) {
-    if (count > bestCount || (count === bestCount && label < best)) [best, bestCount] = [label, count];
+    const first = count === bestCount && (names[label] as string) < (names[best] as string);
+    if (count > bestCount || first) [best, bestCount] = [label, count];
   }
   return best;
+}
+
+/** Small ids for the few distinct labels. */
+class LabelIds {
+  readonly names: string[] = [];
+  private readonly ids = new Map<string, number>();
+  id(label: string): number {
+    let id = this.ids.get(label);
+    if (id === undefined) {
+      id = this.names.length;
+      this.ids.set(label, id);
+      this.names.push(label);
+    }
+    return id;
+  }
 }
 
 /**
  * Rows of one key are adjacent once ordered by (hash, key): a run is a group. No Map of a million
  * keys is built, and the groups come out in the order `deal` needs within a size.
  */
-function collectGroups(labels: readonly string[], keys: readonly string[], hashes: Uint32Array): Groups {
+function collectGroups(sample: Sample, hashes: Uint32Array): Groups {
+  const n = sample.count;
+  // Label ids in row order first: the grouping below visits rows in hash order, and a typed array
+  // is far cheaper to visit at random than the rows themselves.
+  const ids = new LabelIds();
+  const labelOf = new Int32Array(n);
+  for (let i = 0; i < n; i++) labelOf[i] = ids.id(sample.label(i));
   const order = orderByHash(hashes);
-  orderTies(order, hashes, (a, b) => compareStrings(keys[a] as string, keys[b] as string));
-  const of = new Int32Array(labels.length);
-  const size: number[] = [];
-  const label: string[] = [];
+  orderTies(order, hashes, (a, b) => compareStrings(sample.key(a), sample.key(b)));
+  const of = new Int32Array(n);
+  const size = new Int32Array(n);
+  const label = new Int32Array(n);
+  let count = 0;
   let start = 0;
-  for (let k = 1; k <= order.length; k++) {
+  for (let k = 1; k <= n; k++) {
     const head = order[start] as number;
     const next = order[k] as number;
-    if (k < order.length && hashes[next] === hashes[head] && keys[next] === keys[head]) continue;
-    const id = size.length;
-    for (let m = start; m < k; m++) of[order[m] as number] = id;
-    size.push(k - start);
-    label.push(k - start === 1 ? (labels[head] as string) : majority(labels, order.subarray(start, k)));
+    if (k < n && hashes[next] === hashes[head] && sample.key(next) === sample.key(head)) continue;
+    for (let m = start; m < k; m++) of[order[m] as number] = count;
+    size[count] = k - start;
+    label[count] =
+      k - start === 1 ? (labelOf[head] as number) : majority(labelOf, ids.names, order.subarray(start, k));
+    count++;
     start = k;
   }
-  return { of, size: Int32Array.from(size), label };
+  return { count, of, size: size.subarray(0, count), label: label.subarray(0, count), labels: ids.names };
+}
+
+/** Group ids per label, each in id order (hash, then key). */
+function strataOf(groups: Groups): Int32Array[] {
+  const sizes = new Int32Array(groups.labels.length);
+  for (const l of groups.label) sizes[l] = (sizes[l] as number) + 1;
+  const strata = Array.from(sizes, (size) => new Int32Array(size));
+  const filled = new Int32Array(sizes.length);
+  for (let g = 0; g < groups.count; g++) {
+    const l = groups.label[g] as number;
+    (strata[l] as Int32Array)[filled[l] as number] = g;
+    filled[l] = (filled[l] as number) + 1;
+  }
+  return strata;
 }
 
 /** Large groups first (they are the hard ones to place; single rows then even out the counts), stably. */
-function bySizeDescending(stratum: number[], size: Int32Array): number[] {
-  return stratum.some((g) => size[g] !== 1)
-    ? stratum.sort((a, b) => (size[b] as number) - (size[a] as number))
-    : stratum;
+function bySizeDescending(stratum: Int32Array, size: Int32Array): ArrayLike<number> {
+  if (stratum.every((g) => size[g] === 1)) return stratum;
+  return Array.from(stratum).sort((a, b) => (size[b] as number) - (size[a] as number));
 }
 
 /** `stratum` is in the order groups are dealt: size descending, then hash, then key. */
 function deal(
-  stratum: readonly number[],
+  stratum: ArrayLike<number>,
   size: Int32Array,
   fractions: readonly number[],
   part: Int32Array,
 ): void {
   let total = 0;
-  for (const g of stratum) total += size[g] as number;
+  for (let k = 0; k < stratum.length; k++) total += size[stratum[k] as number] as number;
   const deficit = apportion(total, fractions);
-  for (const g of stratum) {
+  for (let k = 0; k < stratum.length; k++) {
+    const g = stratum[k] as number;
     let best = 0;
     for (let p = 1; p < deficit.length; p++) if ((deficit[p] as number) > (deficit[best] as number)) best = p;
     deficit[best] = (deficit[best] as number) - (size[g] as number);
@@ -108,27 +156,28 @@ function deal(
 }
 
 /** Part index (0 … fractions.length-1) per row, stratified by label and grouped by key. */
+export function allocateSample(sample: Sample, fractions: readonly number[], seed: number): Int32Array {
+  const hashes = new Uint32Array(sample.count);
+  for (let i = 0; i < sample.count; i++) hashes[i] = seededHash(sample.key(i), seed);
+  const groups = collectGroups(sample, hashes);
+  const part = new Int32Array(groups.count);
+  for (const stratum of strataOf(groups))
+    deal(bySizeDescending(stratum, groups.size), groups.size, fractions, part);
+  const out = new Int32Array(sample.count);
+  for (let i = 0; i < out.length; i++) out[i] = part[groups.of[i] as number] as number;
+  return out;
+}
+
 export function allocateGroups(
   labels: readonly string[],
   groups: readonly string[],
   fractions: readonly number[],
   seed: number,
 ): Int32Array {
-  const hashes = new Uint32Array(groups.length);
-  for (let i = 0; i < groups.length; i++) hashes[i] = seededHash(groups[i] as string, seed);
-  const collected = collectGroups(labels, groups, hashes);
-  const count = collected.size.length;
-  const strata = new Map<string, number[]>();
-  for (let g = 0; g < count; g++) {
-    const label = collected.label[g] as string;
-    const list = strata.get(label);
-    if (list === undefined) strata.set(label, [g]);
-    else list.push(g);
-  }
-  const part = new Int32Array(count);
-  for (const stratum of strata.values())
-    deal(bySizeDescending(stratum, collected.size), collected.size, fractions, part);
-  const out = new Int32Array(labels.length);
-  for (let i = 0; i < out.length; i++) out[i] = part[collected.of[i] as number] as number;
-  return out;
+  const sample = {
+    count: labels.length,
+    label: (i: number) => labels[i] as string,
+    key: (i: number) => groups[i] as string,
+  };
+  return allocateSample(sample, fractions, seed);
 }

@@ -9,7 +9,7 @@ import { URL_PATTERN, URL_TOKEN } from "./text-transforms.ts";
 const URL_HINT = /https?:|www\./i;
 
 /** The general form: URLs to the token, lower case, runs of anything but letters and digits to one space. */
-function keyByPatterns(text: string): string {
+export function keyByPatterns(text: string): string {
   const lower = (URL_HINT.test(text) ? text.replace(URL_PATTERN, ` ${URL_TOKEN} `) : text).toLowerCase();
   const spaced = NON_ASCII.test(lower)
     ? lower.replace(/[^\p{L}\p{N}]+/gu, " ")

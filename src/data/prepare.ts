@@ -5,7 +5,7 @@
  */
 import { siftErrorWithDetails } from "../errors.ts";
 import { resolveCleaningConfig } from "./cleaning-config.ts";
-import { fingerprint } from "./fingerprint.ts";
+import { fingerprint, fingerprintInOrder } from "./fingerprint.ts";
 import { GrowableUint32 } from "./growable.ts";
 import { lengthStats } from "./inspect.ts";
 import { type RowSink, type StreamedSource, streamSource } from "./read-source.ts";
@@ -35,6 +35,8 @@ interface Checked {
   readonly validation: ValidationReport;
   readonly cleaned: CleaningResult;
   readonly rawTextLength: LengthStats;
+  /** The clean rows' canonical order when cleaning already sorted them (saves the fingerprint a sort). */
+  readonly canonical: Uint32Array | null;
 }
 
 /** One row at a time: validated, cleaned, measured, and kept raw only when asked. */
@@ -66,19 +68,20 @@ class Preparation {
     if (cleaned.rows.length === 0) {
       throw siftErrorWithDetails("DATA_NO_USABLE_ROWS", cleaned.report, source, dropSummary(cleaned.report));
     }
-    return { validation, cleaned, rawTextLength: lengthStats(this.lengths.view()) };
+    const canonical = this.cleaner.canonicalOrder();
+    return { validation, cleaned, rawTextLength: lengthStats(this.lengths.view()), canonical };
   }
 }
 
 function prepared(dataset: Dataset, checked: Checked, options: PrepareOptions): PreparedData {
-  const { validation, cleaned, rawTextLength } = checked;
+  const { validation, cleaned, rawTextLength, canonical } = checked;
   options.onPhase?.("fingerprint");
   return {
     dataset: { ...dataset, issues: validation.issues },
     validation,
     rows: cleaned.rows,
     report: cleaned.report,
-    fingerprint: fingerprint(cleaned.rows),
+    fingerprint: canonical === null ? fingerprint(cleaned.rows) : fingerprintInOrder(cleaned.rows, canonical),
     rawTextLength,
   };
 }
@@ -121,6 +124,10 @@ export async function streamChecked(
 
 export async function prepareData(source: string, options: PrepareOptions = {}): Promise<PreparedData> {
   const read: StreamReader = (sink) => streamSource(source, options, sink, options);
-  const { validation, cleaned, rawTextLength, ...dataset } = await streamChecked(source, read, options);
-  return prepared(dataset, { validation, cleaned, rawTextLength }, options);
+  const { validation, cleaned, rawTextLength, canonical, ...dataset } = await streamChecked(
+    source,
+    read,
+    options,
+  );
+  return prepared(dataset, { validation, cleaned, rawTextLength, canonical }, options);
 }

@@ -52,6 +52,11 @@ export class RowCleaner {
     this.deduper.add(row.row, text, decided, normalisedKey(text));
   }
 
+  /** After `finish`: the clean rows in the fingerprint's canonical order, when cleaning already knows it. */
+  canonicalOrder(): Uint32Array | null {
+    return this.deduper.canonicalOrder();
+  }
+
   /** The clean rows and the report; call once, after the last row. */
   finish(): CleaningResult {
     const duplicates = new StepTally();

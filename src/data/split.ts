@@ -1,6 +1,6 @@
 /** Train / validation / test splits and cross-validation folds, on the grouped, stratified core. */
 import { siftError } from "../errors.ts";
-import { allocateGroups } from "./group-allocation.ts";
+import { allocateGroups, allocateSample } from "./group-allocation.ts";
 import type { Split, SplitOptions } from "./types.ts";
 
 export const defaultSplitOptions: SplitOptions = Object.freeze({
@@ -44,16 +44,13 @@ export function splitRows<T extends { readonly label: string; readonly key: stri
   const resolved = { ...defaultSplitOptions, ...options };
   checkFractions(resolved);
   const fractions = [resolved.train, resolved.validation, resolved.test];
-  const parts = allocateGroups(
-    rows.map((r) => r.label),
-    rows.map((r) => r.key),
+  const parts = allocateSample(
+    { count: rows.length, label: (i) => (rows[i] as T).label, key: (i) => (rows[i] as T).key },
     fractions,
     resolved.seed,
   );
   const split: [T[], T[], T[]] = [[], [], []];
-  rows.forEach((row, i) => {
-    split[parts[i] as 0 | 1 | 2].push(row);
-  });
+  for (let i = 0; i < rows.length; i++) split[parts[i] as 0 | 1 | 2].push(rows[i] as T);
   return { train: split[0], validation: split[1], test: split[2] };
 }
 

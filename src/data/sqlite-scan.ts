@@ -35,6 +35,18 @@ function isPlainRowidScan(db: DatabaseSync, table: string, select: string, rowid
   }
 }
 
+/** The rowid name to read `list` from `table` in chunks by, or null when only a plain scan is exact. */
+export function readsInChunks(
+  db: DatabaseSync,
+  table: string,
+  list: string,
+  columns: readonly string[],
+): string | null {
+  const rowid = rowidName(columns);
+  if (rowid === null) return null;
+  return isPlainRowidScan(db, table, `SELECT ${list} FROM ${quoteIdent(table)}`, rowid) ? rowid : null;
+}
+
 /** The chunk statements (first chunk, then each next one after a rowid), or null for a plain scan. */
 function chunkStatements(
   db: DatabaseSync,
@@ -42,9 +54,9 @@ function chunkStatements(
   list: string,
   columns: readonly string[],
 ): { first: StatementSync; next: StatementSync } | null {
-  const rowid = rowidName(columns);
+  const rowid = readsInChunks(db, table, list, columns);
+  if (rowid === null) return null;
   const from = quoteIdent(table);
-  if (rowid === null || !isPlainRowidScan(db, table, `SELECT ${list} FROM ${from}`, rowid)) return null;
   const select = `SELECT ${rowid}, ${list} FROM ${from}`;
   return {
     first: db.prepare(`${select} ORDER BY ${rowid} LIMIT ${CHUNK_ROWS}`),

@@ -68,12 +68,25 @@ export function replaceHashtags(text: string, policy: SigilPolicy): string {
   return text.includes("#") ? replaceSigil(text, HASHTAG_PATTERN, policy, HASHTAG_TOKEN) : text;
 }
 
-/** Exactly the texts collapsing changes: edge whitespace, a run of two, or any other than a space. */
-const UNTIDY_WHITESPACE = /^\s|\s$|\s\s|[^\S ]/;
+/** Whitespace other than the plain space. */
+const OTHER_WHITESPACE = /[^\S ]/;
+
+/**
+ * Exactly the texts collapsing changes: a space at either end, two spaces in a row, or any other
+ * whitespace. Three cheap scans beat one regex with alternatives tried at every position.
+ */
+function untidy(text: string): boolean {
+  return (
+    text.charCodeAt(0) === 0x20 ||
+    text.charCodeAt(text.length - 1) === 0x20 ||
+    text.includes("  ") ||
+    OTHER_WHITESPACE.test(text)
+  );
+}
 
 export function collapseWhitespace(text: string): string {
   // Most texts are tidy already; the test allocates nothing, the replace below a new string.
-  if (!UNTIDY_WHITESPACE.test(text)) return text;
+  if (!untidy(text)) return text;
   const collapsed = text.replace(/\s+/g, " ").trim();
   return collapsed === text ? text : collapsed;
 }

@@ -1,0 +1,142 @@
+/**
+ * The data layer's fast paths (skipping work a text cannot need, one loop instead of patterns,
+ * a native sort instead of a comparator) must give exactly what the general forms give.
+ */
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import fc from "fast-check";
+import { Deduper } from "./deduper.ts";
+import { fingerprint, fingerprintInOrder } from "./fingerprint.ts";
+import { seededHash } from "./group-allocation.ts";
+import { orderByHash, orderTies } from "./hash-order.ts";
+import {
+  assignFolds,
+  collapseWhitespace,
+  type Label,
+  NOT_RELEVANT,
+  normalisedKey,
+  RELEVANT,
+  splitRows,
+} from "./index.ts";
+import { keyByPatterns } from "./normalised-key.ts";
+import { StepTally } from "./step-report.ts";
+
+/** Strings rich in what the fast paths branch on: case, punctuation, URLs, whitespace of every kind. */
+const dirty = fc.string({
+  unit: fc.constantFrom(
+    ..."aZ09 .:/#@&-_'",
+    "http://",
+    "HTTPS://t.co/x",
+    "www.",
+    "  ",
+    "\t",
+    "\n",
+    "\u00a0",
+    "\u2028",
+    "\ufeff",
+    "é",
+    "É",
+    "ß",
+    "…",
+    "😀",
+  ),
+  maxLength: 30,
+});
+
+// Found by search: each pair has the same seededHash for the seed named (0: dedupe and fingerprint, 42: split).
+const COLLIDING_AT_0 = ["k4uzx", "kf2ad"] as const;
+const COLLIDING_AT_42 = ["k13pfs", "k1kvja"] as const;
+
+describe("fast paths agree with the general forms", () => {
+  test("the pairs used below really collide", () => {
+    assert.equal(seededHash(COLLIDING_AT_0[0], 0), seededHash(COLLIDING_AT_0[1], 0));
+    assert.equal(seededHash(COLLIDING_AT_42[0], 42), seededHash(COLLIDING_AT_42[1], 42));
+  });
+
+  test("normalisedKey's ASCII loop gives the pattern form's key", () => {
+    fc.assert(fc.property(dirty, (text) => assert.equal(normalisedKey(text), keyByPatterns(text))));
+    assert.equal(normalisedKey("  Fire!! at the ZOO.  "), "fire at the zoo");
+    assert.equal(normalisedKey("See www.x.org/a now"), "see xxurl now");
+  });
+
+  test("collapseWhitespace's tidy check leaves exactly the tidy texts alone", () => {
+    fc.assert(
+      fc.property(dirty, (text) => assert.equal(collapseWhitespace(text), text.replace(/\s+/g, " ").trim())),
+    );
+  });
+
+  test("orderByHash orders by hash, then index; orderTies by the comparator within equal hashes", () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 3 }), { maxLength: 60 }), (small) => {
+        const hashes = Uint32Array.from(small, (h) => h * 0x40000000 + 7);
+        const order = orderByHash(hashes);
+        const expected = [...hashes.keys()].sort(
+          (a, b) => (hashes[a] as number) - (hashes[b] as number) || a - b,
+        );
+        assert.deepEqual([...order], expected);
+        orderTies(order, hashes, (a, b) => (b % 2) - (a % 2));
+        const byParity = [...hashes.keys()].sort(
+          (a, b) => (hashes[a] as number) - (hashes[b] as number) || (b % 2) - (a % 2) || a - b,
+        );
+        assert.deepEqual([...order], byParity);
+      }),
+    );
+  });
+
+  test("the fingerprint does not depend on row order, also when keys' hashes collide", () => {
+    const rows: Array<{ key: string; text: string; label: Label }> = [
+      { key: COLLIDING_AT_0[1], text: "b", label: RELEVANT },
+      { key: COLLIDING_AT_0[0], text: "a", label: NOT_RELEVANT },
+      { key: "other", text: "c", label: RELEVANT },
+    ];
+    assert.equal(fingerprint(rows), fingerprint([...rows].reverse()));
+    // The canonical order puts the colliding keys by key: "k4uzx" (index 1) before "kf2ad" (index 0).
+    const keyOrder = fingerprintInOrder(
+      rows,
+      orderByHash(Uint32Array.from(rows, (r) => seededHash(r.key, 0))),
+    );
+    const swapped = fingerprintInOrder(rows, Uint32Array.from([1, 0, 2]));
+    assert.notEqual(keyOrder, swapped, "order matters to the digest, so the tie order is pinned");
+  });
+
+  test("dedupe's canonical order is the fingerprint's", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom("a", "b", COLLIDING_AT_0[0], COLLIDING_AT_0[1], "c d"), { maxLength: 40 }),
+        (keys) => {
+          const deduper = new Deduper(true);
+          for (const [i, key] of keys.entries()) {
+            deduper.add(i + 1, key.toUpperCase(), i % 3 ? RELEVANT : NOT_RELEVANT, key);
+          }
+          const rows = deduper.finish("majority", new StepTally());
+          const canonical = deduper.canonicalOrder();
+          assert.ok(canonical !== null);
+          assert.equal(fingerprintInOrder(rows, canonical), fingerprint(rows));
+        },
+      ),
+    );
+  });
+
+  test("groups whose keys' hashes collide are still told apart by the split and the folds", () => {
+    const keys = [...COLLIDING_AT_42, ...COLLIDING_AT_42, "x", "y", "z", "w"];
+    const rows = keys.map((key, i): { key: string; label: Label } => ({
+      key,
+      label: i % 2 ? RELEVANT : NOT_RELEVANT,
+    }));
+    const split = splitRows(rows, { seed: 42, train: 0.5, validation: 0.25, test: 0.25 });
+    for (const key of COLLIDING_AT_42) {
+      const sides = [split.train, split.validation, split.test].filter((part) =>
+        part.some((r) => r.key === key),
+      );
+      assert.equal(sides.length, 1, `${key} sits on one side`);
+    }
+    const folds = assignFolds(
+      rows.map((r) => r.label),
+      keys,
+      2,
+      42,
+    );
+    assert.equal(folds[0], folds[2]);
+    assert.equal(folds[1], folds[3]);
+  });
+});
