@@ -255,16 +255,16 @@ export function densePass(
   order: Uint32Array,
   withLoss: boolean,
 ): number {
+  // Nothing after the loop needs type feedback: V8 compiles this loop on stack (OSR) before the
+  // code after it ever ran, and an untyped `+` there cost a deoptimisation on every call.
   let sumLoss = 0;
-  let guard = 0;
   for (let k = 0; k < order.length; k++) {
     const i = order[k] as number;
     const label = y[i] as number;
     const p = denseStep(cfg, s, x, i * cols, cols, label);
-    guard += p * 0;
-    if (withLoss) sumLoss += lossValue(cfg.loss, p, label === 1 ? 1 : -1);
+    sumLoss += (withLoss ? lossValue(cfg.loss, p, label === 1 ? 1 : -1) : 0) + p * 0;
   }
-  return sumLoss + guard;
+  return sumLoss;
 }
 
 /** One pass over CSR rows in `order`; returns the summed loss when `withLoss`. */

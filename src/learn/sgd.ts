@@ -84,6 +84,22 @@ function nextRandom(state: Uint32Array): number {
   return ((z ^ (z >>> 14)) >>> 0) / 4294967296;
 }
 
+// One loop per function: V8 compiles a long loop on stack (OSR) before the code after it has run,
+// and code after it that never ran costs a deoptimisation on every call.
+function fillIdentity(order: Uint32Array): void {
+  for (let i = 0; i < order.length; i++) order[i] = i;
+}
+
+/** Fisher–Yates with the saved generator. */
+function shuffleInPlace(order: Uint32Array, rng: Uint32Array): void {
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(nextRandom(rng) * (i + 1));
+    const tmp = order[i] as number;
+    order[i] = order[j] as number;
+    order[j] = tmp;
+  }
+}
+
 export class SGDClassifier {
   readonly params: SgdParams;
   private readonly cfg: LoopConfig;
@@ -261,14 +277,8 @@ export class SGDClassifier {
   private visitOrder(rows: number): Uint32Array {
     if (this.order.length < rows) this.order = new Uint32Array(rows);
     const order = this.order.subarray(0, rows);
-    for (let i = 0; i < order.length; i++) order[i] = i;
-    if (!this.params.shuffle) return order;
-    for (let i = order.length - 1; i > 0; i--) {
-      const j = Math.floor(nextRandom(this.rng) * (i + 1));
-      const tmp = order[i] as number;
-      order[i] = order[j] as number;
-      order[j] = tmp;
-    }
+    fillIdentity(order);
+    if (this.params.shuffle) shuffleInPlace(order, this.rng);
     return order;
   }
 
