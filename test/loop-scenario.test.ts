@@ -6,7 +6,7 @@
  * through commander (the real command definitions), which keeps the scenario fast.
  */
 import assert from "node:assert/strict";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, test } from "node:test";
@@ -23,7 +23,21 @@ import { waitFor } from "./monitor-fixtures.ts";
 
 let dir = "";
 let storeDir = "";
+let config = "";
 let service: RunningService;
+
+/**
+ * Gates sized for the 324-sentence sample: the scenario is about the loop, not the sample's
+ * quality, and must not break when the default bounds move.
+ */
+const CONFIG = `gates:
+  metrics:
+    - metric: precision
+      min: 0.5
+    - metric: recall
+      min: 0.5
+  championTolerance: 0.1
+`;
 
 /**
  * Runs a sift command in-process. Monitor and models output is captured through their output
@@ -74,6 +88,8 @@ async function predictWithFeedback(sentence: string, label: string, key?: string
 before(async () => {
   dir = await mkdtemp(path.join(tmpdir(), "sift-scenario-"));
   storeDir = path.join(dir, "store");
+  config = path.join(dir, "sift.config.yaml");
+  await writeFile(config, CONFIG);
 });
 
 after(async () => {
@@ -83,7 +99,7 @@ after(async () => {
 
 test("the production loop, from v1 in production to a promoted candidate, without a restart", async () => {
   // 1. Train v1 on the bundled sample and serve it, with the prediction log on.
-  assert.equal((await sift("train", "--promote", "--json")).code, 0);
+  assert.equal((await sift("train", "--promote", "--json", "--config", config)).code, 0);
   service = await startService({
     store: storeDir,
     port: 0,
@@ -121,9 +137,15 @@ test("the production loop, from v1 in production to a promoted candidate, withou
   assert.match(metrics, /sift_drift_alert\{model="relevance",version="1",signal="oov_rate"\} 1/);
 
   // 4. Candidates: online learning from feedback, and retraining with feedback merged in.
-  const learned = JSON.parse((await sift("learn", "--json")).out) as { version: number; method: string };
+  const learned = JSON.parse((await sift("learn", "--json", "--config", config)).out) as {
+    version: number;
+    method: string;
+  };
   assert.deepEqual([learned.version, learned.method], [2, "refit-online"]);
-  assert.equal((await sift("retrain", "--with-feedback", "--no-promote", "--json")).code, 0);
+  assert.equal(
+    (await sift("retrain", "--with-feedback", "--no-promote", "--json", "--config", config)).code,
+    0,
+  );
   assert.equal((await service.registry.resolve("relevance@candidate")).version, 3);
   assert.equal(service.manager.route({}).version, 1, "production did not change");
 

@@ -1,8 +1,9 @@
 /**
  * The server side of the shadow scorer thread: shadow jobs are collected during a turn of the
  * event loop and sent as one message; results come back as log entries. At most `maxInFlight`
- * batches wait for the thread; beyond that, jobs are skipped and counted, so a slow shadow
- * cannot grow the server's memory.
+ * batches wait for the thread; meanwhile jobs gather (the thread may still be loading a model)
+ * up to `maxQueued`, beyond which they are skipped and counted, so a slow shadow cannot grow
+ * the server's memory.
  */
 import { Worker } from "node:worker_threads";
 import type { Monitor } from "../monitor/index.ts";
@@ -15,6 +16,7 @@ export interface ShadowThreadOptions {
   readonly monitor: Pick<Monitor, "onPrediction">;
   readonly stats: ShadowStats;
   readonly maxInFlight?: number;
+  readonly maxQueued?: number;
   readonly onErrors?: (errors: readonly string[]) => void;
 }
 
@@ -22,6 +24,7 @@ export class ShadowThread {
   readonly #worker: Worker;
   readonly #options: ShadowThreadOptions;
   readonly #maxInFlight: number;
+  readonly #maxQueued: number;
   #batch: ShadowJob[] = [];
   #inFlight = 0;
   #scheduled = false;
@@ -29,7 +32,8 @@ export class ShadowThread {
 
   constructor(options: ShadowThreadOptions) {
     this.#options = options;
-    this.#maxInFlight = options.maxInFlight ?? 8;
+    this.#maxInFlight = options.maxInFlight ?? 4;
+    this.#maxQueued = options.maxQueued ?? 2000;
     this.#worker = new Worker(new URL("./shadow-worker.ts", import.meta.url), {
       workerData: { store: options.store },
     });
@@ -43,19 +47,19 @@ export class ShadowThread {
 
   /** Queues one request's sentences for a shadow version. Never blocks, never throws. */
   submit(job: ShadowJob): void {
-    if (this.#closed || this.#inFlight >= this.#maxInFlight) {
+    if (this.#closed || this.#batch.length >= this.#maxQueued) {
       this.#options.stats.skipped++;
       return;
     }
     this.#batch.push(job);
-    if (this.#scheduled) return;
+    if (this.#scheduled || this.#inFlight >= this.#maxInFlight) return;
     this.#scheduled = true;
     setImmediate(() => this.#send());
   }
 
   #send(): void {
     this.#scheduled = false;
-    if (this.#batch.length === 0 || this.#closed) return;
+    if (this.#batch.length === 0 || this.#closed || this.#inFlight >= this.#maxInFlight) return;
     const batch = this.#batch;
     this.#batch = [];
     this.#inFlight++;
@@ -69,6 +73,8 @@ export class ShadowThread {
     stats.failed += reply.failed;
     for (const event of reply.events) monitor.onPrediction(event);
     if (reply.errors.length > 0) this.#options.onErrors?.(reply.errors);
+    // Jobs that gathered while the thread was busy go now.
+    this.#send();
   }
 
   async close(): Promise<void> {
