@@ -12,10 +12,12 @@ import { orderByHash, orderTies } from "./hash-order.ts";
 import {
   assignFolds,
   collapseWhitespace,
+  HASHTAG_TOKEN,
   type Label,
   NOT_RELEVANT,
   normalisedKey,
   RELEVANT,
+  replaceHashtags,
   splitRows,
 } from "./index.ts";
 import { keyByPatterns } from "./normalised-key.ts";
@@ -57,6 +59,22 @@ describe("fast paths agree with the general forms", () => {
     fc.assert(fc.property(dirty, (text) => assert.equal(normalisedKey(text), keyByPatterns(text))));
     assert.equal(normalisedKey("  Fire!! at the ZOO.  "), "fire at the zoo");
     assert.equal(normalisedKey("See www.x.org/a now"), "see xxurl now");
+  });
+
+  test("replaceHashtags' pre-check never skips a hashtag", () => {
+    const hashtag = /(^|[^\w&#])#(\w*[A-Za-z_]\w*)/g;
+    const texts = fc.string({ unit: fc.constantFrom(..."#&a1_ Z9.", "é", "##"), maxLength: 20 });
+    fc.assert(
+      fc.property(
+        texts,
+        fc.constantFrom("token", "strip", "word") as fc.Arbitrary<"token" | "strip" | "word">,
+        (text, policy) => {
+          const replacement = { token: `$1${HASHTAG_TOKEN}`, strip: "$1", word: "$1$2" }[policy];
+          assert.equal(replaceHashtags(text, policy), text.replace(hashtag, replacement));
+        },
+      ),
+    );
+    assert.equal(replaceHashtags("Quake #1 #2a", "word"), "Quake #1 2a");
   });
 
   test("collapseWhitespace's tidy check leaves exactly the tidy texts alone", () => {

@@ -63,9 +63,33 @@ export function replaceMentions(text: string, policy: SigilPolicy): string {
   return text.includes("@") ? replaceSigil(text, MENTION_PATTERN, policy, MENTION_TOKEN) : text;
 }
 
+/** Per ASCII code: 2 for a letter or `_`, 1 for a digit, 0 for anything else (the pattern's `\w`). */
+const WORD_CHAR = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  const char = String.fromCharCode(c);
+  if (/[A-Za-z_]/.test(char)) WORD_CHAR[c] = 2;
+  else if (/\d/.test(char)) WORD_CHAR[c] = 1;
+}
+
+/**
+ * True when some `#` is followed by a word holding a letter — what a hashtag needs (the pattern
+ * also looks at the character before). Numbers after `#` are common, so this saves the pattern.
+ */
+function mayHoldHashtag(text: string): boolean {
+  for (let at = text.indexOf("#"); at !== -1; at = text.indexOf("#", at + 1)) {
+    for (let i = at + 1; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      const kind = c < 128 ? (WORD_CHAR[c] as number) : 0;
+      if (kind === 0) break;
+      if (kind === 2) return true;
+    }
+  }
+  return false;
+}
+
 /** Numbers after `#` (`#1`, `#26`) are not hashtags and stay. */
 export function replaceHashtags(text: string, policy: SigilPolicy): string {
-  return text.includes("#") ? replaceSigil(text, HASHTAG_PATTERN, policy, HASHTAG_TOKEN) : text;
+  return mayHoldHashtag(text) ? replaceSigil(text, HASHTAG_PATTERN, policy, HASHTAG_TOKEN) : text;
 }
 
 /** Whitespace other than the plain space. */
