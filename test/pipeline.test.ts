@@ -9,11 +9,13 @@ import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { type ClassifierSpec, loadClassifier } from "../src/learn/index.ts";
 import {
+  decodeSeenKeys,
   defaultConfig,
   openRunStore,
   type PipelineConfig,
   resolveConfig,
   runTraining,
+  SEEN_KEYS_FILE,
 } from "../src/pipeline/index.ts";
 import { nodeStoreWriter, openRegistry, type StoreWriter } from "../src/registry/index.ts";
 import { generateRows, writeJsonl } from "./train-fixtures.ts";
@@ -37,6 +39,22 @@ function config(store: string, overrides: Record<string, unknown> = {}): Pipelin
 }
 
 const fixedClock = () => new Date("2030-01-01T00:00:00.000Z");
+
+/** A small fast model (word TF-IDF, logistic regression, no search) for tests about gates, not quality. */
+const QUICK: Record<string, unknown> = {
+  model: {
+    spec: {
+      kind: "text-linear",
+      params: {},
+      parts: {
+        features: { kind: "tfidf", params: { analyzer: "word" } },
+        estimator: { kind: "logistic", params: {} },
+      },
+    },
+    search: {},
+  },
+  gates: { metrics: [] },
+};
 
 describe("runTraining", () => {
   test("trains, registers, promotes with --promote, records the run and writes the report", async () => {
@@ -155,6 +173,52 @@ describe("runTraining", () => {
     const registry = openRegistry(store);
     try {
       assert.equal((await registry.resolve("relevance@production")).version, 1);
+    } finally {
+      registry.close();
+    }
+  });
+
+  test("champion/challenger scores both models on the test rows production never saw", async () => {
+    const store = path.join(root, "s6");
+    const first = await runTraining({ config: config(store, QUICK), promote: true });
+    const registry = openRegistry(store);
+    try {
+      const v1 = await registry.load("relevance", 1);
+      const rows = (v1.manifest.trainingConfig as { rows: Record<string, number> }).rows;
+      assert.ok(v1.manifest.files[SEEN_KEYS_FILE], "listed in the manifest with its checksum");
+      const seen = decodeSeenKeys(v1.files[SEEN_KEYS_FILE] ?? new Uint8Array(7));
+      assert.equal(seen?.length, (rows.train ?? 0) + (rows.validation ?? 0), "train + validation rows");
+      const test = first.run.metrics?.test.support;
+
+      // Same data and seed: the split is the same, so every candidate test row is new to v1.
+      const same = await runTraining({ config: config(store, QUICK), promote: true });
+      assert.match(
+        same.run.gates[0]?.detail ?? "",
+        new RegExp(`on ${test} of ${test} test rows production v1 never saw`),
+      );
+
+      // Another seed moves rows across the split: most of the new test rows were v1's training rows.
+      const reseeded = await runTraining({ config: config(store, { ...QUICK, seed: 7 }), promote: true });
+      assert.equal(reseeded.run.gates[0]?.passed, true);
+      assert.match(
+        reseeded.run.gates[0]?.detail ?? "",
+        new RegExp(
+          `^not compared with production v2: only \\d+ of ${test} test rows are new to it .*at least 30 with 5 of each class`,
+        ),
+      );
+
+      // A champion from before artifacts recorded their rows: compared on every row, and said so.
+      const { formatVersion: _f, name: _n, version: _v, files: _l, ...manifest } = v1.manifest;
+      const { [SEEN_KEYS_FILE]: _seen, ...files } = v1.files;
+      const old = await registry.register("relevance", { manifest, files });
+      await registry.promote("relevance", old.version, "production");
+      const againstOld = await runTraining({ config: config(store, QUICK), promote: true });
+      assert.match(
+        againstOld.run.gates[0]?.detail ?? "",
+        new RegExp(
+          `on all ${test} test rows \\(production v${old.version}'s artifact does not record its training rows`,
+        ),
+      );
     } finally {
       registry.close();
     }

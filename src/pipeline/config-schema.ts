@@ -149,6 +149,8 @@ const GatesSection = Type.Object(
     championMetric: MetricName,
     /** How much worse than production the candidate may be on championMetric. */
     championTolerance: Type.Number({ minimum: 0, maximum: 1 }),
+    /** Fewest test rows production never saw (with 5 of each class) to compare on; fewer = no comparison. */
+    championMinRows: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
   },
   { additionalProperties: false },
 );

@@ -49,6 +49,7 @@ export function defaultConfig(): PipelineConfig {
       champion: true,
       championMetric: "f1",
       championTolerance: 0.01,
+      championMinRows: 30,
     },
     report: { enabled: true, examples: 25, topFeatures: 20 },
   };

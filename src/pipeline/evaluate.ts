@@ -8,6 +8,8 @@ import type { Point } from "./report-charts.ts";
 
 export interface SplitScores {
   readonly texts: string[];
+  /** Normalised keys (what duplicates share): the champion gate matches rows by them. */
+  readonly keys: string[];
   readonly y: Uint8Array;
   readonly scores: Float64Array;
 }
@@ -21,7 +23,12 @@ export function targetsOf(rows: readonly CleanRow[]): Uint8Array {
 
 export function scoreSplit(classifier: TextClassifier, rows: readonly CleanRow[]): SplitScores {
   const texts = rows.map((row) => row.text);
-  return { texts, y: targetsOf(rows), scores: classifier.predictProba(texts) };
+  return {
+    texts,
+    keys: rows.map((row) => row.key),
+    y: targetsOf(rows),
+    scores: classifier.predictProba(texts),
+  };
 }
 
 /** Metrics at `threshold`, with NaN (undefined for one-class rows) dropped so JSON stays honest. */

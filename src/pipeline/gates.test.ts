@@ -67,6 +67,61 @@ describe("evaluateGates", () => {
     assert.equal(evaluateGates(only, { log_loss: 0.5 }, { version: 1, value: 0.45 })[0]?.passed, false);
   });
 
+  test("champion on the unseen rows: the candidate's value on those rows is compared, and the rows are named", () => {
+    const only = { ...gates, metrics: [] };
+    const [result] = evaluateGates(
+      only,
+      { f1: 0.5 },
+      { version: 2, value: 0.8, candidate: 0.81, rows: "87 of 165 test rows production v2 never saw" },
+    );
+    assert.equal(result?.passed, true);
+    assert.equal(result?.actual, 0.81);
+    assert.equal(
+      result?.detail,
+      "candidate f1 0.8100 vs production v2 0.8000 on 87 of 165 test rows production v2 never saw: not worse beyond tolerance",
+    );
+  });
+
+  test("champion not compared (too few unseen rows): passes and says why", () => {
+    const only = { ...gates, metrics: [] };
+    const [result] = evaluateGates(
+      only,
+      { f1: 0.2 },
+      { version: 4, skipped: "not compared with production v4: only 3 rows" },
+    );
+    assert.deepEqual(
+      [result?.passed, result?.actual, result?.expected, result?.detail],
+      [true, 0.2, null, "not compared with production v4: only 3 rows"],
+    );
+  });
+
+  test("champion within sampling noise: worse as observed, passes when the interval reaches the tolerance", () => {
+    const only = { ...gates, metrics: [] };
+    const noisy = { version: 1, value: 0.8, candidate: 0.77, difference: { low: -0.1, high: 0.02 } };
+    const [passed] = evaluateGates(only, {}, noisy);
+    assert.equal(passed?.passed, true);
+    assert.match(
+      passed?.detail ?? "",
+      /worse beyond tolerance as observed, but within sampling noise \(90% interval of the difference -0\.1000 to \+0\.0200\)/,
+    );
+    const [failed] = evaluateGates(only, {}, { ...noisy, difference: { low: -0.1, high: -0.011 } });
+    assert.equal(failed?.passed, false);
+    assert.match(failed?.detail ?? "", /worse by more than the tolerance$/);
+  });
+
+  test("champion within sampling noise on a loss: the interval's low edge counts", () => {
+    const only = { ...gates, metrics: [], championMetric: "log_loss" as const };
+    const champion = { version: 1, value: 0.4, candidate: 0.45 };
+    assert.equal(
+      evaluateGates(only, {}, { ...champion, difference: { low: 0.005, high: 0.1 } })[0]?.passed,
+      true,
+    );
+    assert.equal(
+      evaluateGates(only, {}, { ...champion, difference: { low: 0.02, high: 0.1 } })[0]?.passed,
+      false,
+    );
+  });
+
   test("champion off: no champion gate", () => {
     assert.equal(evaluateGates({ ...gates, champion: false }, { precision: 1, recall: 1 }, null).length, 2);
   });

@@ -1,7 +1,8 @@
 /**
  * Quality gates, pure: bounds on the candidate's test metrics, and champion/challenger — the
- * candidate may trail the production model, scored on the very same test rows, by at most the
- * tolerance. Scoring the champion is the caller's job; this only judges numbers.
+ * candidate may trail the production model, both scored on the very same rows (the test rows the
+ * champion never saw: champion.ts), by at most the tolerance. Scoring is the caller's job; this
+ * only judges numbers.
  */
 import type { PipelineConfig } from "./config-schema.ts";
 import type { GateResult } from "./runs-types.ts";
@@ -10,14 +11,32 @@ const LOWER_IS_BETTER = new Set<string>(["log_loss", "brier"]);
 
 export interface ChampionScore {
   readonly version: number;
-  /** The champion's value of `gates.championMetric` on the candidate's test rows. */
+  /** The champion's value of `gates.championMetric` on the compared rows. */
   readonly value: number;
+  /** The candidate's value on those same rows; absent = its test metric (all its test rows). */
+  readonly candidate?: number;
+  /** Which rows were compared, for the gate's detail ("on 87 of 165 test rows …"). */
+  readonly rows?: string;
+  /**
+   * 90 % paired-bootstrap interval of candidate − champion on those rows. When given, a candidate
+   * worse beyond the tolerance as observed still passes if the interval's favourable edge is within
+   * it: the difference is then not distinguishable from sampling noise on that many rows.
+   */
+  readonly difference?: { readonly low: number; readonly high: number };
 }
+
+/** The champion exists but the comparison was not made (too few rows it never saw): the gate passes and says why. */
+export interface ChampionSkipped {
+  readonly version: number;
+  readonly skipped: string;
+}
+
+export type ChampionComparison = ChampionScore | ChampionSkipped;
 
 export function evaluateGates(
   gates: PipelineConfig["gates"],
   testMetrics: Readonly<Record<string, number>>,
-  champion: ChampionScore | null,
+  champion: ChampionComparison | null,
 ): GateResult[] {
   const results = gates.metrics.flatMap((gate) => metricGate(gate, testMetrics));
   if (gates.champion) results.push(championGate(gates, testMetrics, champion));
@@ -65,20 +84,20 @@ function bound(
 function championGate(
   gates: PipelineConfig["gates"],
   metrics: Readonly<Record<string, number>>,
-  champion: ChampionScore | null,
+  champion: ChampionComparison | null,
 ): GateResult {
   const metric = gates.championMetric;
   const name = `champion ${metric} (tolerance ${gates.championTolerance})`;
-  if (champion === null) {
+  if (champion === null || "skipped" in champion) {
     return {
       gate: name,
       passed: true,
       actual: metrics[metric] ?? null,
       expected: null,
-      detail: "no production model yet",
+      detail: champion === null ? "no production model yet" : champion.skipped,
     };
   }
-  const actual = metrics[metric];
+  const actual = champion.candidate ?? metrics[metric];
   // Losses improve downwards: "not worse" then means "not higher by more than the tolerance".
   const lower = LOWER_IS_BETTER.has(metric);
   const expected = lower
@@ -87,17 +106,38 @@ function championGate(
   if (actual === undefined || Number.isNaN(actual)) {
     return { gate: name, passed: false, actual: null, expected, detail: `${metric} was not computed` };
   }
-  const passed = lower ? actual <= expected + 1e-12 : actual >= expected - 1e-12;
-  const comparison = `candidate ${metric} ${round(actual)} vs production v${champion.version} ${round(champion.value)}`;
+  const observed = lower ? actual <= expected + 1e-12 : actual >= expected - 1e-12;
+  const noise = withinNoise(champion, lower, gates.championTolerance);
+  const passed = observed || noise;
+  const on = champion.rows === undefined ? "" : ` on ${champion.rows}`;
+  const comparison = `candidate ${metric} ${round(actual)} vs production v${champion.version} ${round(champion.value)}${on}`;
   return {
     gate: name,
     passed,
     actual,
     expected,
-    detail: passed
-      ? `${comparison}: not worse beyond tolerance`
-      : `${comparison}: worse by more than the tolerance`,
+    detail: `${comparison}: ${verdict(observed, noise, champion)}`,
   };
+}
+
+/** Whether the favourable edge of the bootstrap interval is within the tolerance. */
+function withinNoise(champion: ChampionScore, lower: boolean, tolerance: number): boolean {
+  const interval = champion.difference;
+  if (interval === undefined) return false;
+  return lower ? interval.low <= tolerance + 1e-12 : interval.high >= -tolerance - 1e-12;
+}
+
+function verdict(observed: boolean, withinNoise: boolean, champion: ChampionScore): string {
+  if (observed) return "not worse beyond tolerance";
+  const interval = champion.difference;
+  if (withinNoise && interval !== undefined) {
+    return `worse beyond tolerance as observed, but within sampling noise (90% interval of the difference ${signed(interval.low)} to ${signed(interval.high)})`;
+  }
+  return "worse by more than the tolerance";
+}
+
+function signed(value: number): string {
+  return `${value >= 0 ? "+" : ""}${value.toFixed(4)}`;
 }
 
 export function failedGates(results: readonly GateResult[]): GateResult[] {

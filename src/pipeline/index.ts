@@ -13,7 +13,7 @@ export {
 export { METRIC_NAMES, type MetricName, type PipelineConfig, PipelineConfigSchema } from "./config-schema.ts";
 export { type FeedbackExample, type FeedbackMerge, mergeFeedback } from "./feedback-merge.ts";
 export { formatComparison, formatRun, formatRunList, formatTrainResult } from "./format.ts";
-export { type ChampionScore, evaluateGates } from "./gates.ts";
+export { type ChampionComparison, type ChampionScore, type ChampionSkipped, evaluateGates } from "./gates.ts";
 export { chooseDisplay, type EventSink, type PipelineEvent, type ProgressDisplay } from "./progress.ts";
 export { buildDriftReference, type DriftReferenceData } from "./reference.ts";
 export { type ReportData, renderReport } from "./report.ts";
@@ -29,6 +29,7 @@ export type {
   RunStatus,
   RunSummary,
 } from "./runs-types.ts";
+export { decodeSeenKeys, encodeSeenKeys, keyHash, SEEN_KEYS_FILE } from "./seen-keys.ts";
 export type { PreparedData, SearchResult, Toolkit } from "./toolkit-types.ts";
 export {
   gateFailure,

@@ -9,6 +9,7 @@ import type { TextClassifier } from "../learn/index.ts";
 import type { ArtifactDraft } from "../registry/index.ts";
 import type { PipelineConfig } from "./config-schema.ts";
 import { buildDriftReference } from "./reference.ts";
+import { encodeSeenKeys, SEEN_KEYS_FILE, SEEN_KEYS_FORMAT } from "./seen-keys.ts";
 import type { PreparedData, SearchResult } from "./toolkit-types.ts";
 import type { Evaluation, StepContext } from "./train-steps.ts";
 
@@ -30,6 +31,11 @@ function trainingSettings(config: PipelineConfig): Omit<PipelineConfig, "store">
   return settings;
 }
 
+/** What the model was fitted (train) and tuned (validation: the threshold) on; see seen-keys.ts. */
+function seenKeysOf(split: Split): Uint8Array {
+  return encodeSeenKeys([...split.train, ...split.validation].map((row) => row.key));
+}
+
 export function buildDraft(input: DraftInput): ArtifactDraft {
   const { context, classifier, evaluation, data, split } = input;
   const saved = classifier.save();
@@ -46,6 +52,7 @@ export function buildDraft(input: DraftInput): ArtifactDraft {
         ...trainingSettings(context.config),
         selectedParams: input.selection.bestParams,
         rows: { train: split.train.length, validation: split.validation.length, test: split.test.length },
+        seenKeys: { file: SEEN_KEYS_FILE, format: SEEN_KEYS_FORMAT },
       },
       codeVersion: record.codeVersion,
       reference: buildDriftReference({
@@ -57,6 +64,6 @@ export function buildDraft(input: DraftInput): ArtifactDraft {
       }),
       runId: record.id,
     },
-    files: saved.files,
+    files: { ...saved.files, [SEEN_KEYS_FILE]: seenKeysOf(split) },
   };
 }

@@ -184,7 +184,10 @@ async function runGates(
         registry,
         name: model.name,
         test: evaluation.test,
+        threshold: evaluation.threshold,
         metric: gates.championMetric,
+        minRows: gates.championMinRows,
+        seed: context.config.seed,
         toolkit: context.toolkit,
       })
     : null;
