@@ -18,11 +18,12 @@ import {
   RowBuffer,
   requireFile,
 } from "../text/index.ts";
-import type { BinaryLinear } from "./estimator.ts";
+import type { BinaryLinear, Estimator } from "./estimator.ts";
 import { sigmoid } from "./estimator.ts";
 import { createEstimator } from "./estimators.ts";
 import type {
   ClassifierSpec,
+  CsrMatrix,
   Explanation,
   FeatureContribution,
   FitOptions,
@@ -164,6 +165,60 @@ class LinearTextClassifier implements TextClassifier {
   }
 }
 
+/**
+ * A `text-linear` spec's normaliser and featuriser fitted on some texts, with their feature matrix:
+ * what every candidate of a search that varies only the estimator shares on one CV fold.
+ */
+export interface FeaturisedTexts {
+  readonly params: ClassifierSpec["params"];
+  readonly normaliser: Normaliser;
+  readonly featuriser: Featuriser;
+  readonly X: CsrMatrix;
+}
+
+/** Called with each estimator a spec creates: model selection uses it to fit shared members once. */
+export type EstimatorWrap = (spec: ClassifierSpec, estimator: Estimator) => Estimator;
+
+export function featuriseTexts(
+  spec: ClassifierSpec,
+  texts: readonly string[],
+  progress: (fraction: number, phase: string) => void = () => {},
+): FeaturisedTexts {
+  const parts = partsOf(spec, "PARAM_INVALID");
+  const normaliser = new Normaliser(parts.normaliser.params);
+  const featuriser = createFeaturiser(parts.features);
+  progress(0, "normalise");
+  const clean = texts.map((t) => normaliser.normalise(typeof t === "string" ? t : ""));
+  progress(0.05, "featurise");
+  featuriser.fit(clean);
+  return { params: spec.params, normaliser, featuriser, X: featuriser.transform(clean) };
+}
+
+/** Fits the estimator of `estimatorSpec` on already featurised texts. */
+export function fitOnFeatures(
+  featurised: FeaturisedTexts,
+  estimatorSpec: ClassifierSpec,
+  y: Targets,
+  wrap?: EstimatorWrap,
+): TextClassifier {
+  const { normaliser, featuriser, X } = featurised;
+  const estimator = createEstimator(estimatorSpec, wrap);
+  if (X.rows !== y.length) {
+    throw siftError("TRAINING_DATA_INVALID", `${X.rows} texts but ${y.length} targets`);
+  }
+  estimator.fit(X, y);
+  const fittedSpec: ClassifierSpec = {
+    kind: TEXT_LINEAR,
+    params: paramsToJson(featurised.params),
+    parts: {
+      normaliser: { kind: "normaliser", params: paramsToJson(normaliser.params) },
+      features: featuriser.spec,
+      estimator: estimator.spec,
+    },
+  };
+  return new LinearTextClassifier(fittedSpec, normaliser, featuriser, estimator.binaryLinear());
+}
+
 /** Fits normaliser + featuriser + estimator described by a `text-linear` spec. */
 export function fitTextLinear(
   spec: ClassifierSpec,
@@ -172,31 +227,19 @@ export function fitTextLinear(
   options: FitOptions = {},
 ): TextClassifier {
   const parts = partsOf(spec, "PARAM_INVALID");
-  const normaliser = new Normaliser(parts.normaliser.params);
-  const featuriser = createFeaturiser(parts.features);
-  const estimator = createEstimator(parts.estimator);
+  // Parameters are checked before the (slow) featurising, as they were when this was one function.
+  new Normaliser(parts.normaliser.params);
+  createFeaturiser(parts.features);
+  createEstimator(parts.estimator);
   if (texts.length !== y.length) {
     throw siftError("TRAINING_DATA_INVALID", `${texts.length} texts but ${y.length} targets`);
   }
   const progress = options.onProgress ?? (() => {});
-  progress(0, "normalise");
-  const clean = texts.map((t) => normaliser.normalise(typeof t === "string" ? t : ""));
-  progress(0.05, "featurise");
-  featuriser.fit(clean);
-  const X = featuriser.transform(clean);
+  const featurised = featuriseTexts(spec, texts, progress);
   progress(0.3, "fit");
-  estimator.fit(X, y);
+  const model = fitOnFeatures(featurised, parts.estimator, y);
   progress(1, "done");
-  const fittedSpec: ClassifierSpec = {
-    kind: TEXT_LINEAR,
-    params: paramsToJson(spec.params),
-    parts: {
-      normaliser: { kind: "normaliser", params: paramsToJson(normaliser.params) },
-      features: featuriser.spec,
-      estimator: estimator.spec,
-    },
-  };
-  return new LinearTextClassifier(fittedSpec, normaliser, featuriser, estimator.binaryLinear());
+  return model;
 }
 
 export function loadTextLinear(saved: SavedClassifier): TextClassifier {

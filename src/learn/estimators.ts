@@ -18,7 +18,27 @@ export const ESTIMATOR_KINDS = [
   "ensemble",
 ] as const;
 
-export function createEstimator(spec: ClassifierSpec): Estimator {
+/**
+ * The estimator a spec describes. `wrap`, when given, receives every single estimator created (each
+ * ensemble member, not the ensemble) and returns the one to use: model selection wraps them to fit
+ * each distinct member once per CV fold.
+ */
+export function createEstimator(
+  spec: ClassifierSpec,
+  wrap: (spec: ClassifierSpec, estimator: Estimator) => Estimator = (_, estimator) => estimator,
+): Estimator {
+  if (spec.kind !== "ensemble") return wrap(spec, createLeaf(spec));
+  // Members in name order, as the featuriser union does: `weights` follow this order, and a
+  // spec read back from a manifest (keys sorted) must line up with the one that was fitted.
+  const entries = Object.entries(spec.parts ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return new LinearEnsemble(
+    spec.params,
+    entries.map(([name]) => name),
+    entries.map(([, part]) => createEstimator(part, wrap)),
+  );
+}
+
+function createLeaf(spec: ClassifierSpec): Estimator {
   switch (spec.kind) {
     case "logistic":
       return new LogisticRegression(spec.params);
@@ -28,16 +48,6 @@ export function createEstimator(spec: ClassifierSpec): Estimator {
       return new MultinomialNB(spec.params);
     case "complement-nb":
       return new ComplementNB(spec.params);
-    case "ensemble": {
-      // Members in name order, as the featuriser union does: `weights` follow this order, and a
-      // spec read back from a manifest (keys sorted) must line up with the one that was fitted.
-      const entries = Object.entries(spec.parts ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-      return new LinearEnsemble(
-        spec.params,
-        entries.map(([name]) => name),
-        entries.map(([, part]) => createEstimator(part)),
-      );
-    }
     default:
       throw siftError(
         "PARAM_INVALID",

@@ -60,6 +60,52 @@ describe("gridSearch", () => {
     assert.match(seen[18]?.[2] ?? "", /^candidate \d\/6 fold \d\/3$/);
   });
 
+  it("a search over estimator parameters featurises each fold once: the same scores as each candidate alone", async () => {
+    const ensemble: ClassifierSpec = {
+      ...SPEC,
+      parts: {
+        ...SPEC.parts,
+        estimator: {
+          kind: "ensemble",
+          params: {},
+          parts: {
+            lr: { kind: "logistic", params: { C: 1 } },
+            nb: { kind: "multinomial-nb", params: { alpha: 1 } },
+          },
+        },
+      },
+    };
+    const seen: [number, number, string][] = [];
+    const shared = await gridSearch(ensemble, { "estimator.lr.C": [0.1, 10] }, texts, y, FOLDS, {
+      workers: 2,
+      onProgress: (done, total, label) => seen.push([done, total, label]),
+    });
+    for (const candidate of shared.candidates) {
+      const alone = await crossValidate(candidate.spec, texts, y, FOLDS, { workers: 0 });
+      assert.deepEqual(candidate.cv.oof, alone.oof);
+      assert.equal(candidate.score, alone.mean.roc_auc);
+    }
+    assert.notDeepEqual(shared.candidates[0]?.cv.oof, shared.candidates[1]?.cv.oof, "C changes the scores");
+    assert.deepEqual(
+      seen.map((s) => s[0]),
+      [0, 1, 2, 3, 4, 5, 6],
+    );
+    assert.ok(seen.slice(1).every((s) => s[1] === 6 && /^candidate [12]\/2 fold [123]\/3$/.test(s[2])));
+  });
+
+  it("refit: the best candidate fitted on every row, as fitClassifier would (shared features or not)", async () => {
+    for (const grid of [{ "estimator.alpha": [0.01, 1] }, space]) {
+      const r = await gridSearch(SPEC, grid, texts, y, FOLDS, { workers: 1, refit: true });
+      const expected = fitClassifier(r.best.spec, texts, y, { seed: 0 });
+      assert.ok(r.model, "a model with refit");
+      assert.deepEqual(r.model.predictProba(texts), expected.predictProba(texts));
+      assert.deepEqual(r.model.spec, expected.spec);
+      assert.deepEqual(r.model.save().files, expected.save().files);
+    }
+    const plain = await gridSearch(SPEC, { "estimator.alpha": [1] }, texts, y, FOLDS, { workers: 0 });
+    assert.equal(plain.model, undefined, "no model without refit");
+  });
+
   it("ranks by the metric (lowest log loss wins) and edits the spec at the path", async () => {
     const r = await gridSearch(SPEC, space, texts, y, FOLDS, { workers: 0, metric: "log_loss" });
     const min = Math.min(...r.candidates.map((c) => c.score));
@@ -114,6 +160,11 @@ describe("selection rejects misuse", () => {
       "unknown metric",
       () => gridSearch(SPEC, { "estimator.alpha": [1] }, texts, y, FOLDS, { metric: "auc" }),
       "SELECTION_INVALID",
+    ],
+    [
+      "bad parameter value of one candidate sharing a fold's features, raised in a worker",
+      () => gridSearch(SPEC, { "estimator.alpha": [1, -1] }, texts, y, FOLDS, { workers: 1 }),
+      "PARAM_INVALID",
     ],
     [
       "bad parameter value, raised in a worker",

@@ -2,14 +2,17 @@
  * Model selection on training data only: cross-validation over precomputed fold ids (the
  * pipeline computes grouped, stratified folds in src/data) and grid search over a declared
  * space, with folds × candidates fitted in parallel on worker threads. Every fit gets the same
- * seed and results are placed by task, so the outcome does not depend on scheduling.
+ * seed and results are placed by task, so the outcome does not depend on scheduling. A search
+ * over estimator parameters only featurises each fold once and shares it between candidates.
  */
 import { siftError } from "../errors.ts";
+import { featuriseTexts, fitOnFeatures, TEXT_LINEAR } from "./classifier.ts";
+import { fitClassifier } from "./compose.ts";
 import { binaryReport } from "./metrics-report.ts";
-import { runTasks } from "./selection-pool.ts";
+import { runTasks, type TaskScores } from "./selection-pool.ts";
 import { type Candidate, candidatesOf, type SearchSpace, specFor } from "./selection-spec.ts";
 import type { SelectionData, Task } from "./selection-task.ts";
-import type { ClassifierSpec, Targets } from "./types.ts";
+import type { ClassifierSpec, Targets, TextClassifier } from "./types.ts";
 
 export interface SelectionOptions {
   /** binaryReport metric that ranks candidates (default "roc_auc"); log_loss and brier rank lowest first. */
@@ -21,6 +24,12 @@ export interface SelectionOptions {
   /** Seed every fit receives (default 0). */
   readonly seed?: number;
   readonly onProgress?: (done: number, total: number, label: string) => void;
+  /**
+   * Also fit the best candidate on every row (scikit-learn's `refit`), returned as `model`. When
+   * only estimator parameters are searched, the rows are featurised in this thread while the
+   * workers run the folds, so the final fit costs little more than its estimator.
+   */
+  readonly refit?: boolean;
 }
 
 export interface FoldScores {
@@ -52,6 +61,8 @@ export interface GridSearchResult {
   readonly candidates: readonly CandidateResult[];
   /** Best by mean score; ties go to the earlier candidate. */
   readonly best: CandidateResult;
+  /** The best candidate fitted on every row, with `refit`. */
+  readonly model?: TextClassifier;
 }
 
 const LOWER_IS_BETTER = new Set(["log_loss", "brier"]);
@@ -120,31 +131,79 @@ function assemble(
   return { oof, folds: perFold, mean };
 }
 
-async function evaluate(
+/**
+ * The tasks for specs × folds: one per (spec, fold), or — when the specs differ only in their
+ * estimator (`shared`) — one per fold holding every spec, so each fold is featurised once.
+ */
+function planTasks(specs: readonly ClassifierSpec[], k: number, seed: number, shared: boolean): Task[] {
+  const tasks: Task[] = [];
+  if (shared) {
+    for (let f = 0; f < k; f++) tasks.push({ id: f, specs, fold: f, seed });
+    return tasks;
+  }
+  for (const spec of specs) {
+    for (let f = 0; f < k; f++) tasks.push({ id: tasks.length, specs: [spec], fold: f, seed });
+  }
+  return tasks;
+}
+
+/** Which candidate a task's part is (the fold is the task's own). */
+function candidateOf(task: Task, part: number, k: number, shared: boolean): number {
+  return shared ? part : Math.floor(task.id / k);
+}
+
+/** Runs `meanwhile` in this thread once the tasks are handed to the workers; throws its error after them. */
+async function alongside<T>(pending: Promise<TaskScores>, meanwhile: () => T): Promise<[TaskScores, T]> {
+  let value: T;
+  try {
+    value = meanwhile();
+  } catch (error) {
+    await pending.catch(() => {});
+    throw error;
+  }
+  return [await pending, value];
+}
+
+async function evaluate<T>(
   specs: readonly ClassifierSpec[],
   data: SelectionData,
   k: number,
-  options: SelectionOptions,
+  options: SelectionOptions & { readonly shared?: boolean },
   label: (candidate: number, fold: number) => string,
-): Promise<CrossValidation[]> {
-  const seed = options.seed ?? 0;
-  const tasks: Task[] = [];
-  for (let c = 0; c < specs.length; c++) {
-    for (let f = 0; f < k; f++)
-      tasks.push({ id: tasks.length, spec: specs[c] as ClassifierSpec, fold: f, seed });
-  }
+  meanwhile: () => T,
+): Promise<[CrossValidation[], T]> {
+  const shared = options.shared === true && specs.length > 1;
+  const tasks = planTasks(specs, k, options.seed ?? 0, shared);
+  const total = specs.length * k;
   let done = 0;
   const progress = options.onProgress;
-  progress?.(0, tasks.length, "starting");
+  progress?.(0, total, "starting");
   const workers = options.workers ?? 2;
   if (!Number.isInteger(workers) || workers < 0)
     throw siftError("SELECTION_INVALID", `workers is ${workers}; use 0, 1, 2, …`);
-  const scores = await runTasks(data, tasks, workers, (task) => {
+  const pending = runTasks(data, tasks, workers, (task, part) => {
     done++;
-    progress?.(done, tasks.length, label(Math.floor(task.id / k), task.fold));
+    progress?.(done, total, label(candidateOf(task, part, k, shared), task.fold));
   });
+  const [scores, extra] = await alongside(pending, meanwhile);
   const threshold = options.threshold ?? 0.5;
-  return specs.map((_, c) => assemble(data.y, data.folds, k, scores.slice(c * k, (c + 1) * k), threshold));
+  const at = (c: number, f: number): Float64Array =>
+    (shared ? scores[f]?.[c] : scores[c * k + f]?.[0]) as Float64Array;
+  const cvs = specs.map((_, c) =>
+    assemble(
+      data.y,
+      data.folds,
+      k,
+      Array.from({ length: k }, (_, f) => at(c, f)),
+      threshold,
+    ),
+  );
+  return [cvs, extra];
+}
+
+/** True when every searched path is an estimator parameter of a `text-linear` spec. */
+function estimatorOnly(baseSpec: ClassifierSpec, space: SearchSpace): boolean {
+  return baseSpec.kind === TEXT_LINEAR && Object.keys(space).every((path) => path.startsWith("estimator."));
 }
 
 /** K-fold cross-validation of one spec over the given fold ids. */
@@ -156,7 +215,14 @@ export async function crossValidate(
   options: SelectionOptions = {},
 ): Promise<CrossValidation> {
   const k = foldCount(texts, y, folds);
-  const [cv] = await evaluate([spec], { texts, y, folds }, k, options, (_, f) => `fold ${f + 1}/${k}`);
+  const [[cv]] = await evaluate(
+    [spec],
+    { texts, y, folds },
+    k,
+    options,
+    (_, f) => `fold ${f + 1}/${k}`,
+    () => null,
+  );
   return cv as CrossValidation;
 }
 
@@ -174,12 +240,16 @@ export async function gridSearch(
   const candidates = candidatesOf(space);
   const specs = candidates.map((c) => specFor(baseSpec, c));
   const n = candidates.length;
-  const cvs = await evaluate(
+  const shared = estimatorOnly(baseSpec, space);
+  // With shared features the full rows' featurising does not depend on the candidate: do it now.
+  const early = options.refit === true && shared ? () => featuriseTexts(baseSpec, texts) : () => null;
+  const [cvs, featurised] = await evaluate(
     specs,
     { texts, y, folds },
     k,
-    options,
+    { ...options, shared },
     (c, f) => `candidate ${c + 1}/${n} fold ${f + 1}/${k}`,
+    early,
   );
   const results = cvs.map((cv, c): CandidateResult => {
     const values = cv.folds.map((f) => f.metrics[metric] as number);
@@ -190,5 +260,10 @@ export async function gridSearch(
   const sign = LOWER_IS_BETTER.has(metric) ? -1 : 1;
   let best = results[0] as CandidateResult;
   for (const r of results) if (sign * r.score > sign * best.score || Number.isNaN(best.score)) best = r;
-  return { metric, candidates: results, best };
+  if (options.refit !== true) return { metric, candidates: results, best };
+  const model =
+    featurised === null
+      ? fitClassifier(best.spec, texts, y, { seed: options.seed ?? 0 })
+      : fitOnFeatures(featurised, best.spec.parts?.estimator as ClassifierSpec, y);
+  return { metric, candidates: results, best, model };
 }

@@ -21,6 +21,8 @@ export interface SearchResult {
   readonly best: ClassifierSpec;
   /** The chosen values of the searched parameters. */
   readonly bestParams: Readonly<Record<string, unknown>>;
+  /** The best spec already fitted on every training row, when the search did it (learn's refit). */
+  readonly model?: TextClassifier;
   /** Every candidate's mean CV score, for the report. */
   readonly candidates: ReadonlyArray<{
     readonly params: Readonly<Record<string, unknown>>;

@@ -52,12 +52,15 @@ export const defaultToolkit: Toolkit = {
       {
         metric: input.metric,
         seed: input.seed,
+        // The final fit comes with the search: its featurising overlaps the CV folds.
+        refit: true,
         onProgress: (done, total, label) => input.onProgress(total === 0 ? 1 : done / total, label),
       },
     );
     return {
       best: result.best.spec,
       bestParams: result.best.params,
+      ...(result.model === undefined ? {} : { model: result.model }),
       candidates: result.candidates.map((c) => ({ params: c.params, score: c.score })),
     };
   },

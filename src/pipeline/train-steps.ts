@@ -142,6 +142,13 @@ async function fitModel(
   split: Split,
 ): Promise<TextClassifier> {
   const progress = begin(context, "fit");
+  if (selection.model !== undefined) {
+    progress(1, "fitted during model selection");
+    context.recorder.log(
+      `fitted ${selection.best.kind} on ${split.train.length} rows (during model selection)`,
+    );
+    return selection.model;
+  }
   const texts = split.train.map((row: CleanRow) => row.text);
   const classifier = await context.toolkit.fit(
     selection.best,
