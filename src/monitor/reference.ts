@@ -5,12 +5,13 @@
  * (drift off for that model) when it is absent or unreadable — a model without a reference still
  * serves.
  */
-import { evenEdges, histogram, mixOf } from "./drift.ts";
+import { DRIFT_LENGTH_EDGES, DRIFT_SCORE_EDGES } from "../text/index.ts";
+import { histogram, mixOf } from "./drift.ts";
 import { tokenize } from "./tokens.ts";
 import type { DriftReference, Histogram } from "./types.ts";
 
-const SCORE_BINS = 10;
-const LENGTH_EDGES = [0, 3, 6, 9, 12, 15, 18, 21, 25, 30, 40, 1000];
+// The bins the pipeline's stored reference uses too (src/text/drift-tokens.ts).
+const LENGTH_EDGES = [...DRIFT_LENGTH_EDGES];
 
 export interface ReferenceInput {
   readonly texts: readonly string[];
@@ -35,7 +36,7 @@ export function buildReference(input: ReferenceInput): DriftReference {
   const keptTokens = kept.reduce((s, [, c]) => s + c, 0);
   const labelCounts: Record<string, number> = {};
   for (const label of input.labels) labelCounts[label] = (labelCounts[label] ?? 0) + 1;
-  const scoreEdges = evenEdges(0, 1, SCORE_BINS);
+  const scoreEdges = [...DRIFT_SCORE_EDGES];
   return {
     score: { edges: scoreEdges, counts: histogram(Array.from(input.scores), scoreEdges) },
     length: { edges: LENGTH_EDGES, counts: histogram(lengths, LENGTH_EDGES) },

@@ -1,15 +1,13 @@
 /**
  * The monitor's view of a sentence: lower-cased word tokens. Drift only needs a tokenisation that
- * is the same at training-reference time and at serving time, so it lives here, small and fixed,
- * rather than following whatever featuriser a model uses.
+ * is the same at training-reference time and at serving time, so it is src/text's drift tokeniser,
+ * small and fixed, shared with the pipeline rather than following whatever featuriser a model uses.
  */
 import { createHash } from "node:crypto";
+import { driftTokens } from "../text/index.ts";
 
-const WORD = /[\p{L}\p{N}][\p{L}\p{N}'_-]*/gu;
-
-export function tokenize(text: string): string[] {
-  return text.toLowerCase().match(WORD) ?? [];
-}
+/** The drift tokeniser the pipeline's training-time reference was built with (src/text). */
+export const tokenize: (text: string) => string[] = driftTokens;
 
 export function countOov(tokens: readonly string[], vocabulary: ReadonlySet<string> | null): number {
   if (vocabulary === null || vocabulary.size === 0) return 0;

@@ -1,6 +1,13 @@
 /** sift's text features: normalise, tokenise, n-grams, TF-IDF, signed hashing, unions. */
 export { CharWbAnalyzer, DEFAULT_TOKEN_PATTERN, WordAnalyzer } from "./analyzers.ts";
 export { bytesToF64, bytesToJson, f64ToBytes, jsonToBytes, requireFile } from "./bytes.ts";
+export {
+  DRIFT_LENGTH_EDGES,
+  DRIFT_SCORE_EDGES,
+  type DriftHistogram,
+  driftTokens,
+  type StoredDriftReference,
+} from "./drift-tokens.ts";
 export { type EmbeddingParams, EmbeddingVectorizer, embeddingSchema } from "./embedding.ts";
 export type { ComponentSpec, ExplainedBlock, Featuriser, NamedContribution } from "./featuriser.ts";
 export { createFeaturiser, FeatureUnion, loadFeaturiser } from "./featuriser.ts";
