@@ -14,8 +14,19 @@ function lengths(stats: LengthStats): string {
   return `min ${stats.min} · median ${stats.p50} · mean ${stats.mean} · p95 ${stats.p95} · max ${stats.max}`;
 }
 
-function clip(text: string, width = 90): string {
-  return text.length > width ? `${text.slice(0, width - 1)}…` : text;
+/**
+ * Before/after excerpts of the same window, starting a little before the first character that
+ * differs: a change at the end of a long sentence is what the reader needs to see.
+ */
+export function changeWindow(before: string, after: string, width = 90): [string, string] {
+  let first = 0;
+  while (first < before.length && before[first] === after[first]) first++;
+  const start = Math.max(0, Math.min(first - 20, Math.max(before.length, after.length) - width));
+  const excerpt = (text: string): string => {
+    const body = text.slice(start, start + width);
+    return `${start > 0 ? "…" : ""}${body}${start + width < text.length ? "…" : ""}`;
+  };
+  return [excerpt(before), excerpt(after)];
 }
 
 function formatCleaning(summary: InspectSummary): string[] {
@@ -25,8 +36,9 @@ function formatCleaning(summary: InspectSummary): string[] {
       `  ${step.step.padEnd(17)} ${String(step.rowsIn).padStart(8)} → ${String(step.rowsOut).padEnd(8)} ${counts(step.counts)}`,
     );
     for (const example of step.examples) {
-      lines.push(`      ${example.reason}: ${clip(JSON.stringify(example.before))}`);
-      lines.push(`      ${" ".repeat(example.reason.length)}  → ${clip(JSON.stringify(example.after))}`);
+      const [before, after] = changeWindow(JSON.stringify(example.before), JSON.stringify(example.after));
+      lines.push(`      ${example.reason}: ${before}`);
+      lines.push(`      ${" ".repeat(example.reason.length)}  → ${after}`);
     }
   }
   return lines;
@@ -60,7 +72,7 @@ export function registerDataCommands(program: Command): void {
     .option("--table <name>", "table holding the rows in SQLite sources", "data")
     .action(async (source: string, options: { json?: boolean; table: string }) => {
       const { inspectSummary, prepareData } = await dataModule();
-      const summary = inspectSummary(await prepareData(source, { table: options.table }));
+      const summary = inspectSummary(await prepareData(source, { table: options.table, keepRawRows: false }));
       process.stdout.write(
         options.json === true ? `${JSON.stringify(summary, null, 2)}\n` : formatInspect(summary),
       );
