@@ -19,6 +19,7 @@ import type { ModelManager } from "./model-manager.ts";
 import { openApiInfo } from "./openapi.ts";
 import { predictionId } from "./prediction-id.ts";
 import { Predictor } from "./predictor.ts";
+import { lazyChildLogger, levelEnabled } from "./request-logger.ts";
 import { registerOpsRoutes } from "./routes-ops.ts";
 import { registerV1Routes } from "./routes-v1.ts";
 import { registerV2Routes } from "./routes-v2.ts";
@@ -83,9 +84,9 @@ export async function createServer(options: CreateServerOptions): Promise<SiftAp
   const app: SiftApp = Fastify({
     ...(logger === undefined ? { logger: false } : { loggerInstance: logger }),
     logController: new LogController({ disableRequestLogging: true }),
+    childLoggerFactory: lazyChildLogger,
     bodyLimit: limits.bodyLimit,
     requestTimeout: limits.requestTimeoutMs,
-    handlerTimeout: limits.handlerTimeoutMs,
     return503OnClosing: false,
     onProtoPoisoning: "error",
     onConstructorPoisoning: "error",
@@ -110,7 +111,8 @@ export async function createServer(options: CreateServerOptions): Promise<SiftAp
 
   installJsonParser(app);
   installErrorHandlers(app, limits);
-  installObservability(app, metrics);
+  installObservability(app, metrics, logger);
+  installHandlerTimeout(app, limits.handlerTimeoutMs);
 
   await app.register(swagger, { openapi: openApiInfo(limits) });
   if (options.docs !== false) await app.register(swaggerUi, { routePrefix: "/docs" });
@@ -159,28 +161,43 @@ function installErrorHandlers(app: SiftApp, limits: ReturnType<typeof serveLimit
   });
 }
 
-function installObservability(app: SiftApp, metrics: ServeMetrics): void {
+/**
+ * Metrics for every request; a log line for every failed one. A request that succeeds is logged
+ * at debug only: one JSON line per request cost about a tenth of the predict path's time, and the
+ * prediction log and the request metrics already record every prediction.
+ */
+function installObservability(
+  app: SiftApp,
+  metrics: ServeMetrics,
+  logger: FastifyBaseLogger | undefined,
+): void {
+  const debug = logger !== undefined && levelEnabled(logger, "debug");
   app.addHook("onRequest", (request, reply, done) => {
     reply.header("x-request-id", request.id);
     done();
   });
   app.addHook("onResponse", (request, reply, done) => {
     const status = reply.statusCode;
-    metrics.observeRequest(
-      "http",
-      request.method,
-      routeLabel(request),
-      String(status),
-      reply.elapsedTime / 1000,
-    );
-    const entry = {
-      method: request.method,
-      route: routeLabel(request),
-      status,
-      ms: Math.round(reply.elapsedTime * 100) / 100,
-    };
-    if (status >= 500) request.log.warn(entry, "request");
-    else request.log.info(entry, "request");
+    const route = routeLabel(request);
+    metrics.observeRequest("http", request.method, route, status, reply.elapsedTime / 1000);
+    if (status >= 400 || debug) {
+      const entry = { method: request.method, route, status, ms: Math.round(reply.elapsedTime * 100) / 100 };
+      if (status >= 500) request.log.warn(entry, "request");
+      else if (status >= 400) request.log.info(entry, "request");
+      else request.log.debug(entry, "request");
+    }
     done();
+  });
+}
+
+/**
+ * The handler timeout applies to routes whose handler awaits something (the prediction log,
+ * the registry). Scoring routes answer synchronously, so a timer could never fire before they
+ * finish; arming one per request (a timer, an AbortController and a socket listener) cost more
+ * than routing the request.
+ */
+function installHandlerTimeout(app: SiftApp, handlerTimeoutMs: number): void {
+  app.addHook("onRoute", (route) => {
+    if (route.handler.constructor.name === "AsyncFunction") route.handlerTimeout ??= handlerTimeoutMs;
   });
 }
