@@ -116,7 +116,9 @@ function comparison(live: readonly LiveMetrics[]): string {
   const bestF1 = Math.max(...sorted.filter((m) => m.labelled > 0).map((m) => m.f1), 0);
   const rows = sorted.map((m) => {
     const best = m.labelled > 0 && m.f1 === bestF1 ? " ★" : "";
-    return `<tr><td>${escapeHtml(seriesName(m))}</td><td>${m.predictions}</td><td>${m.labelled}</td><td>${fmt(m.precision)}</td><td>${fmt(m.recall)}</td><td>${fmt(m.f1)}${best}</td><td>${fmt(m.accuracy)}</td><td>${fmt(m.meanLatencyMs, 2)}</td></tr>`;
+    // Without feedback there is no live quality to show: a dash, not a misleading 0.000.
+    const quality = (value: number): string => (m.labelled > 0 ? fmt(value) : "—");
+    return `<tr><td>${escapeHtml(seriesName(m))}</td><td>${m.predictions}</td><td>${m.labelled}</td><td>${quality(m.precision)}</td><td>${quality(m.recall)}</td><td>${quality(m.f1)}${best}</td><td>${quality(m.accuracy)}</td><td>${fmt(m.meanLatencyMs, 2)}</td></tr>`;
   });
   return `<section id="versions"><h2>Live metrics per version (A/B and shadow comparison)</h2><table><thead><tr><th>version</th><th>predictions</th><th>with feedback</th><th>precision</th><th>recall</th><th>F1</th><th>accuracy</th><th>mean latency ms</th></tr></thead><tbody>${rows.join("") || `<tr><td colspan="8">no predictions logged yet</td></tr>`}</tbody></table></section>`;
 }
