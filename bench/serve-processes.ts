@@ -11,7 +11,7 @@ export interface ServerVariant {
   /** Row name in the results table. */
   readonly name: string;
   readonly command: string;
-  /** Arguments; `{port}` is replaced by the port the bench picked. */
+  /** Arguments; `{port}` and `{grpcPort}` are replaced by free ports the bench picked. */
   readonly args: readonly string[];
   readonly env?: Readonly<Record<string, string>>;
   readonly cwd?: string;
@@ -90,7 +90,10 @@ function stopper(child: ChildProcess): () => Promise<void> {
 /** Starts a variant and waits (up to `timeoutMs`) until its ready probe answers 200. */
 export async function startServer(variant: ServerVariant, timeoutMs = 120_000): Promise<RunningServer> {
   const port = await freePort();
-  const args = variant.args.map((a) => a.replaceAll("{port}", String(port)));
+  const grpcPort = variant.args.includes("{grpcPort}") ? await freePort() : 0;
+  const args = variant.args.map((a) =>
+    a.replaceAll("{port}", String(port)).replaceAll("{grpcPort}", String(grpcPort)),
+  );
   const started = performance.now();
   const child = spawn(variant.command, args, {
     cwd: variant.cwd,

@@ -80,7 +80,17 @@ export function siftVariant(
   return {
     name,
     command: process.execPath,
-    args: [CLI, "serve", "--store", setup.store, "--port", "{port}", "--grpc-port", "0", ...extraArgs],
+    args: [
+      CLI,
+      "serve",
+      "--store",
+      setup.store,
+      "--port",
+      "{port}",
+      "--grpc-port",
+      "{grpcPort}",
+      ...extraArgs,
+    ],
     env: { NODE_COMPILE_CACHE: path.join(setup.dir, "compile-cache"), ...env },
     predictPath: "/v1/predict",
     ready: { path: "/readyz", method: "GET" },

@@ -5,7 +5,7 @@
 
 export { PROTO_DIR, PROTO_OPTIONS, SIFT_PROTO, SIFT_SERVICE, V2_PROTO, V2_SERVICE } from "./grpc-protos.ts";
 export type { GrpcServerOptions, RunningGrpcServer } from "./grpc-server.ts";
-export { startGrpcServer } from "./grpc-server.ts";
+export { startGrpcServer } from "./grpc-start.ts";
 export type { CreateServerOptions } from "./http-app.ts";
 export { createServer } from "./http-app.ts";
 export type { SiftApp } from "./http-context.ts";

@@ -1,13 +1,16 @@
 /**
  * A running sift service: registry → model manager → HTTP (REST, V2, docs, metrics) and gRPC,
- * with graceful shutdown. The HTTP port opens at once (liveness answers while the model loads);
- * readiness turns 200 when a verified model is in place.
+ * with graceful shutdown. The model starts loading first, while the HTTP app is built; the HTTP
+ * port opens as soon as the app is (liveness answers while the model loads); readiness turns 200
+ * when a verified model is in place. gRPC starts after that first load, so a start's time to
+ * ready does not include loading grpc-js and parsing the .proto files.
  */
 import type { AddressInfo } from "node:net";
 import type { FastifyBaseLogger } from "fastify";
 import { pino } from "pino";
 import { openRegistry, type Registry } from "../registry/index.ts";
-import { type RunningGrpcServer, startGrpcServer } from "./grpc-server.ts";
+import type { RunningGrpcServer } from "./grpc-server.ts";
+import { startGrpcServer } from "./grpc-start.ts";
 import { createServer } from "./http-app.ts";
 import type { SiftApp } from "./http-context.ts";
 import { type ServeLimitsInput, serveLimits } from "./limits.ts";
@@ -55,7 +58,7 @@ export interface RunningService {
   readonly url: string;
   readonly port: number;
   readonly grpcPort: number | null;
-  /** Resolves once the first load attempt finished (ready or not). */
+  /** Resolves once the first load attempt finished (ready or not) and traffic policies applied. */
   readonly loaded: Promise<void>;
   /** Drains in-flight requests, then closes everything. Safe to call twice. */
   close(): Promise<void>;
@@ -110,40 +113,48 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     metrics.observeModelEvent(event);
     logModelEvent(logger, event);
   });
+  // Reading, verifying and warming the model overlaps building the HTTP app (file reads, then
+  // the other's CPU work); the listeners above are in place before the first event.
+  const firstLoad = manager.start();
+  const loaded = firstLoad.then(() => loop.start());
 
   let draining = false;
   const isDraining = () => draining;
-  const app = await createServer({
-    manager,
-    predictor,
-    metrics,
-    limits,
-    logger,
-    logSentences: options.logSentences === true,
-    docs: options.docs !== false,
-    draining: isDraining,
-    loop,
-  });
-  const host = options.host ?? "127.0.0.1";
-  await app.listen({ host, port: options.port ?? 8080 });
-  const port = (app.server.address() as AddressInfo).port;
-  const grpcWanted = options.grpcPort === undefined ? 50051 : options.grpcPort;
+  let app: SiftApp | undefined;
   let grpc: RunningGrpcServer | undefined;
+  const host = options.host ?? "127.0.0.1";
   try {
-    grpc =
-      grpcWanted === null
-        ? undefined
-        : await startGrpcServer(
-            { manager, predictor, metrics, limits, logger, draining: isDraining },
-            host,
-            grpcWanted,
-          );
+    app = await createServer({
+      manager,
+      predictor,
+      metrics,
+      limits,
+      logger,
+      logSentences: options.logSentences === true,
+      docs: options.docs !== false,
+      draining: isDraining,
+      loop,
+    });
+    await app.listen({ host, port: options.port ?? 8080 });
+    const grpcWanted = options.grpcPort === undefined ? 50051 : options.grpcPort;
+    if (grpcWanted !== null) {
+      await firstLoad;
+      grpc = await startGrpcServer(
+        { manager, predictor, metrics, limits, logger, draining: isDraining },
+        host,
+        grpcWanted,
+      );
+    }
   } catch (error) {
-    await app.close();
+    await manager.stop();
+    await app?.close();
+    await loaded.catch(() => undefined);
+    await loop.close();
     registry.close();
     throw error;
   }
-  const loaded = manager.start().then(() => loop.start());
+  const http = app;
+  const port = (http.server.address() as AddressInfo).port;
   logger.info(
     { url: `http://${host}:${port}`, grpcPort: grpc?.port ?? null, models: refs.map(formatModelRef) },
     "sift serving",
@@ -155,8 +166,8 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       draining = true;
       const stopped = manager.stop();
       const drainMs = options.drainMs ?? 10_000;
-      const force = setTimeout(() => app.server.closeAllConnections(), drainMs);
-      await Promise.all([app.close(), grpc?.close(drainMs)]);
+      const force = setTimeout(() => http.server.closeAllConnections(), drainMs);
+      await Promise.all([http.close(), grpc?.close(drainMs)]);
       clearTimeout(force);
       await Promise.all([stopped, loaded.catch(() => undefined)]);
       await loop.close();
