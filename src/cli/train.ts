@@ -193,7 +193,7 @@ function parsePositive(value: string): number {
 }
 
 interface UpFlags extends TrainFlags {
-  readonly port: number;
+  readonly port?: number;
   readonly host: string;
 }
 
@@ -202,7 +202,7 @@ function registerUpCommand(program: Command): void {
     .description(
       "Train on the bundled sample (or --data), promote, and serve — skipping training when nothing changed.",
     )
-    .option("--port <port>", "port to serve on", parsePort, 8080)
+    .option("--port <port>", "port to serve on (default: $PORT, else 8080)", parsePort)
     .option("--host <host>", "address to listen on", "127.0.0.1")
     .action(async (flags: UpFlags) => {
       const { config } = await configFromFlags(flags);
@@ -222,17 +222,10 @@ async function serveProduction(program: Command, config: PipelineConfig, flags: 
   const serve = program.commands.find((c) => c.name() === "serve");
   if (serve === undefined) throw siftError("USAGE", "This build of sift has no `serve` command");
   const store = await storeRoot(config.store ?? undefined);
+  // Exactly `sift serve` (prediction log on, its defaults); without --port it reads $PORT itself.
+  const port = flags.port === undefined ? [] : ["--port", String(flags.port)];
   await serve.parseAsync(
-    [
-      "--store",
-      store,
-      "--model",
-      `${config.model.name}@production`,
-      "--port",
-      String(flags.port),
-      "--host",
-      flags.host,
-    ],
+    ["--store", store, "--model", `${config.model.name}@production`, ...port, "--host", flags.host],
     { from: "user" },
   );
 }
