@@ -50,6 +50,41 @@ describe("word vectors file", () => {
     assert.deepEqual(brackets.words, ["[", "]"]);
   });
 
+  test("a later read of the same file goes through the index: same words and bits as a fresh scan", () => {
+    const file = vectorsFile("indexed.json");
+    const copy = vectorsFile("indexed-copy.json");
+    const first = (word: string, rank: number) => rank < 1 || word === "calm";
+    const later = (word: string, rank: number) => rank < 2 || word === 'say "hi"' || word === "]";
+    assert.deepEqual(readWordVectors(file, first).words, ["fire", "calm"]);
+    // "flood", 'say "hi"' and "]" were not decoded by the first read: each comes from its byte range.
+    const indexed = readWordVectors(file, later);
+    const fresh = readWordVectors(copy, later);
+    assert.deepEqual(indexed.words, ["fire", "flood", "]", 'say "hi"']);
+    assert.deepEqual(indexed.words, fresh.words);
+    assert.deepEqual(indexed.vectors, fresh.vectors);
+    assert.deepEqual(Array.from(indexed.vectors.subarray(9, 12)), [Math.fround(-1.5e-3), 2, 0]);
+  });
+
+  test("entries past the first 16 MB chunk are found again at their file offsets", () => {
+    // A padded entry spans the first chunk boundary, so "calm" is read from a moved buffer.
+    const pad = " ".repeat((1 << 24) + 100);
+    const body = `{"dimensions":3,"vectors":{"fire":[1,0,0.5,1,0],"pad":[${pad}0,0,0,0,1],"calm":[-1,0.25,0,1,2]}}`;
+    const file = vectorsFile("far.json", body);
+    assert.deepEqual(readWordVectors(file, (word) => word === "fire").words, ["fire"]);
+    const later = readWordVectors(file, (word) => word === "calm");
+    assert.deepEqual(later.words, ["calm"]);
+    assert.deepEqual(Array.from(later.vectors), [-1, 0.25, 0]);
+  });
+
+  test("a changed file is scanned again, not read through a stale index", () => {
+    const file = vectorsFile("changing.json");
+    assert.deepEqual(readWordVectors(file, () => true).words.length, 7);
+    vectorsFile("changing.json", '{"dimensions":3,"vectors":{"blaze":[0.5,0.5,0,0.7071,0]}}');
+    const read = readWordVectors(file, () => true);
+    assert.deepEqual(read.words, ["blaze"]);
+    assert.deepEqual(Array.from(read.vectors), [0.5, 0.5, 0]);
+  });
+
   test("a file without vectors, a truncated file or a short vector is rejected", () => {
     const noVectors = vectorsFile("none.json", '{"dimensions":3,"words":["vectors"]}');
     assert.throws(() => readWordVectors(noVectors, () => true), isCode("EMBEDDINGS_INVALID"));

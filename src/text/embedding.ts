@@ -12,14 +12,13 @@
  * Exact explanations: the block's contribution is Σ_d u_d·x_d = Σ_w (u·e_w)/‖Σ_w e_w‖, a sum over
  * the sentence's words — see `wordShares`.
  */
-import { statSync } from "node:fs";
 import { siftError } from "../errors.ts";
 import { tokenPatternProblem, WordAnalyzer } from "./analyzers.ts";
 import { bytesToF64, bytesToJson, f64ToBytes, jsonToBytes, requireFile } from "./bytes.ts";
 import { KEY_SEED_A, KEY_SEED_B, KeyTable, mixA, mixB, termKey } from "./keys.ts";
 import { type ParamsOf, validateParams } from "./params.ts";
 import { type Csr, CsrBuilder, RowBuffer } from "./sparse.ts";
-import { readWordVectors, resolveVectorsFile, WINK_VECTORS, type WordVectors } from "./word-vectors.ts";
+import { readWordVectors, resolveVectorsFile, WINK_VECTORS } from "./word-vectors.ts";
 
 export const embeddingSchema = {
   /** An npm package holding the vectors (resolved from sift's node_modules) or a path to a file in its format. */
@@ -75,21 +74,6 @@ function buildFitted(
   return { words, dimensions, codes, scales, table };
 }
 
-/**
- * The last read, reused when the same file (same size and mtime) is read for the same words —
- * refitting on the same texts (tests, grid searches over the other parts) then skips the 300 MB scan.
- */
-let lastRead: { readonly key: string; readonly vectors: WordVectors } | null = null;
-
-function readCached(file: string, top: number, vocabulary: Set<string>): WordVectors {
-  const stat = statSync(file);
-  const key = [file, stat.size, stat.mtimeMs, top, ...Array.from(vocabulary).sort()].join("\n");
-  if (lastRead?.key === key) return lastRead.vectors;
-  const vectors = readWordVectors(file, (word, rank) => rank < top || vocabulary.has(word));
-  lastRead = { key, vectors };
-  return vectors;
-}
-
 export class EmbeddingVectorizer {
   readonly params: EmbeddingParams;
   private readonly tokens: WordAnalyzer;
@@ -115,12 +99,18 @@ export class EmbeddingVectorizer {
     return this.state("vocabulary").words;
   }
 
-  fit(texts: readonly string[]): this {
+  private vocabularyOf(texts: readonly string[]): Set<string> {
     const vocabulary = new Set<string>();
     for (const text of texts) for (const term of this.tokens.terms(text)) vocabulary.add(term);
+    return vocabulary;
+  }
+
+  fit(texts: readonly string[]): this {
+    const vocabulary = this.vocabularyOf(texts);
     const file = resolveVectorsFile(this.params.source);
     const top = this.params.topWords;
-    const read = readCached(file, top, vocabulary);
+    // Repeated fits in one process (CV folds, grid searches) read through word-vectors.ts's index.
+    const read = readWordVectors(file, (word, rank) => rank < top || vocabulary.has(word));
     if (read.words.length === 0) {
       throw siftError("EMBEDDINGS_INVALID", file, "no vector for any word of the training texts");
     }
