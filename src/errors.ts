@@ -226,11 +226,6 @@ export const errorCatalogue = {
     5,
     "Model %s is not served here (serving %s). GET /v1/models lists what is served.",
   ),
-  MODEL_LOAD_FAILED: spec(
-    503,
-    5,
-    "Model %s could not be loaded: %s. The server keeps serving the previous version.",
-  ),
   SHUTTING_DOWN: spec(
     503,
     1,
