@@ -1,8 +1,8 @@
 /**
  * Decision thresholds chosen on validation scores by a stated rule:
  * - max-f1: the threshold with the highest F1 of the positive class (ties: the lowest threshold);
- * - precision-at-least: the lowest threshold whose precision meets the target (most recall at
- *   that precision); when no threshold meets it, the one with the highest precision.
+ * - precision-at-least: the most recall whose precision meets the target, at the highest
+ *   threshold that gives it; when no threshold meets it, the one with the highest precision.
  * A prediction is positive when score ≥ threshold. The returned threshold is one of the scores
  * (the midpoint to the next lower score would be as good on this data; the score itself keeps
  * the rule exact and reproducible).
@@ -77,11 +77,18 @@ function maxF1(all: readonly Cut[], positives: number): number {
 
 function precisionAtLeast(all: readonly Cut[], target: number): number {
   let chosen: number | null = null;
+  let chosenTp = -1;
   let bestPrecision = -1;
   let fallback = (all[0] as Cut).threshold;
   for (const { threshold, tp, fp } of all) {
     const precision = tp / (tp + fp);
-    if (precision >= target) chosen = threshold;
+    // Cuts come highest threshold first, so tp never falls: keep the first cut that reaches each
+    // new recall. Going lower without adding a true positive only adds false positives, which
+    // would spend the precision margin the target was meant to keep.
+    if (precision >= target && tp > chosenTp) {
+      chosen = threshold;
+      chosenTp = tp;
+    }
     if (precision > bestPrecision) {
       bestPrecision = precision;
       fallback = threshold;
