@@ -11,8 +11,24 @@ import type { CleanRow } from "./types.ts";
 
 type Fingerprinted = Pick<CleanRow, "key" | "text" | "label">;
 
-/** Rows are hashed in batches of about this many characters: one update per row costs more. */
+/**
+ * Rows are written as UTF-8 into one reused buffer and hashed a buffer at a time: building a batch
+ * string by concatenation and hashing it cost as much again (the string is flattened, then encoded).
+ */
 const BATCH = 1 << 16;
+
+/** `label` + tab as UTF-8, encoded once per distinct label. */
+function labelPrefixes(): (label: string) => Buffer {
+  const cache = new Map<string, Buffer>();
+  return (label) => {
+    let bytes = cache.get(label);
+    if (bytes === undefined) {
+      bytes = Buffer.from(`${label}\t`);
+      cache.set(label, bytes);
+    }
+    return bytes;
+  };
+}
 
 /** Indices of `rows` in canonical order: hash of key, then key, text and label. */
 function canonicalOrder(rows: readonly Fingerprinted[]): Uint32Array {
@@ -27,19 +43,31 @@ function canonicalOrder(rows: readonly Fingerprinted[]): Uint32Array {
   return order;
 }
 
-/** The fingerprint of `rows` visited in `order`, which must be their canonical order. */
+/**
+ * The fingerprint of `rows` visited in `order`, which must be their canonical order: the sha256 of
+ * one line per row, `label<TAB>JSON text<LF>`, in UTF-8.
+ */
 export function fingerprintInOrder(rows: readonly Fingerprinted[], order: Uint32Array): string {
   const hash = createHash("sha256");
-  let batch = "";
+  const prefix = labelPrefixes();
+  let buffer = Buffer.allocUnsafe(2 * BATCH);
+  let at = 0;
   for (const i of order) {
     const row = rows[i] as Fingerprinted;
-    batch += `${row.label}\t${JSON.stringify(row.text)}\n`;
-    if (batch.length > BATCH) {
-      hash.update(batch);
-      batch = "";
+    const head = prefix(row.label);
+    const text = JSON.stringify(row.text);
+    // A UTF-16 code unit takes at most 3 bytes in UTF-8.
+    const most = head.length + 3 * text.length + 1;
+    if (at + most > buffer.length) {
+      hash.update(buffer.subarray(0, at));
+      at = 0;
+      if (most > buffer.length) buffer = Buffer.allocUnsafe(most);
     }
+    at += head.copy(buffer, at);
+    at += buffer.write(text, at, "utf8");
+    buffer[at++] = 0x0a;
   }
-  hash.update(batch);
+  hash.update(buffer.subarray(0, at));
   return hash.digest("hex");
 }
 
