@@ -4,7 +4,8 @@
  * fingerprint) and `splitRows` — in a fresh process, once as the pipeline calls it (raw rows kept)
  * and once with `keepRawRows: false` under a capped V8 young generation (`--max-semi-space-size=16`:
  * the default semi-spaces grow with the machine's memory and are where the rest of the peak RSS
- * goes; the lean call is measured without the cap too, for comparison). Prints wall and CPU seconds per phase, rows/s and peak RSS
+ * goes; the lean call is measured without the cap too, for comparison), and once more with
+ * `offloadText: true` (texts cleaned in a worker thread while the main thread reads). Prints wall and CPU seconds per phase, rows/s and peak RSS
  * beside the targets (≥ 200,000 rows/s, < 500 MB) and beside `tar -xzO | base64 -d` doing the
  * unpacking alone, with the load average (the machine is shared). Rows: SIFT_BENCH_ROWS.
  */
@@ -97,7 +98,7 @@ interface Measured {
 }
 
 /** The pipeline's path: `prepareData` (unpack, then read + validate + clean streamed, fingerprint), then split. */
-async function measure(pkg: string, keepRawRows: boolean): Promise<void> {
+async function measure(pkg: string, keepRawRows: boolean, offloadText: boolean): Promise<void> {
   const phases: Measured["phases"] = {};
   let current = "";
   let wall = performance.now();
@@ -110,7 +111,11 @@ async function measure(pkg: string, keepRawRows: boolean): Promise<void> {
     [current, wall, cpu] = [phase, performance.now(), process.cpuUsage()];
   };
   const names = { unpack: "unpack", read: "read + validate + clean", fingerprint: "fingerprint" };
-  const prepared = await prepareData(pkg, { keepRawRows, onPhase: (phase) => next(names[phase]) });
+  const prepared = await prepareData(pkg, {
+    keepRawRows,
+    offloadText,
+    onPhase: (phase) => next(names[phase]),
+  });
   next("split");
   splitRows(prepared.rows);
   next("");
@@ -131,8 +136,20 @@ function baselineSeconds(pkg: string): number {
 /** V8's young generation, capped: its default grows with the machine's memory (to 64 MB semi-spaces here). */
 const SMALL_YOUNG_GENERATION = "--max-semi-space-size=16";
 
-async function measureIn(pkg: string, lean: boolean, nodeFlags: readonly string[] = []): Promise<Measured> {
-  const args = [...nodeFlags, SELF, "--measure", pkg, ...(lean ? ["--lean"] : [])];
+async function measureIn(
+  pkg: string,
+  lean: boolean,
+  nodeFlags: readonly string[] = [],
+  offload = false,
+): Promise<Measured> {
+  const args = [
+    ...nodeFlags,
+    SELF,
+    "--measure",
+    pkg,
+    ...(lean ? ["--lean"] : []),
+    ...(offload ? ["--offload"] : []),
+  ];
   const { stdout } = await promisify(execFile)(process.execPath, args, { maxBuffer: 1 << 20 });
   return JSON.parse(stdout) as Measured;
 }
@@ -164,6 +181,7 @@ async function main(): Promise<void> {
     const kept = await measureIn(pkg, false);
     const lean = await measureIn(pkg, true, [SMALL_YOUNG_GENERATION]);
     const uncapped = await measureIn(pkg, true);
+    const offloaded = await measureIn(pkg, true, [SMALL_YOUNG_GENERATION], true);
     const base = baselineSeconds(pkg);
     const a = describe(kept);
     const b = describe(lean);
@@ -182,6 +200,9 @@ async function main(): Promise<void> {
       `peak RSS            ${`${kept.peakRssMb.toFixed(0)} MB`.padEnd(15)} ${`${lean.peakRssMb.toFixed(0)} MB`.padEnd(20)} < 500 MB`,
       `unpack              ${seconds(unpack).padEnd(15)} ${"".padEnd(20)} ${seconds(base)} tar -xzO | base64 -d (${(unpack / base).toFixed(2)}×)`,
       `keepRawRows: false without ${SMALL_YOUNG_GENERATION}: ${rate(describe(uncapped).total)} rows/s, peak RSS ${uncapped.peakRssMb.toFixed(0)} MB`,
+      `keepRawRows: false, offloadText: true (texts cleaned in a worker thread), under ${SMALL_YOUNG_GENERATION}:`,
+      ...describe(offloaded).lines,
+      `  ${rate(describe(offloaded).total)} rows/s, peak RSS ${offloaded.peakRssMb.toFixed(0)} MB (CPU counts both threads)`,
     ];
     process.stdout.write(`${lines.join("\n")}\n`);
   } finally {
@@ -191,5 +212,7 @@ async function main(): Promise<void> {
 
 const [mode, arg] = process.argv.slice(2);
 if (mode === "--generate" && arg !== undefined) await generate(arg);
-else if (mode === "--measure" && arg !== undefined) await measure(arg, process.argv[4] !== "--lean");
-else await main();
+else if (mode === "--measure" && arg !== undefined) {
+  const flags = process.argv.slice(4);
+  await measure(arg, !flags.includes("--lean"), flags.includes("--offload"));
+} else await main();

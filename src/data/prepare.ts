@@ -50,7 +50,7 @@ class Preparation {
   constructor(config: CleaningConfig, options: PrepareOptions, keepRaw: boolean) {
     this.raw = keepRaw ? [] : null;
     this.validator = new RowValidator({ ...options, ...config });
-    this.cleaner = new RowCleaner(config);
+    this.cleaner = new RowCleaner(config, { offload: options.offloadText === true });
   }
 
   add(row: RawRow): void {

@@ -136,6 +136,12 @@ export interface PrepareOptions extends SourceOptions {
    * so a large source needs far less memory (`dataset.rows` is then empty).
    */
   readonly keepRawRows?: boolean;
+  /**
+   * Run the text transforms in a worker thread while this thread reads (sources of 50,000 rows or
+   * more; same result). Off by default: it takes about 80 MB more memory and more CPU in all, and
+   * only pays when a second core is free (see bench:data).
+   */
+  readonly offloadText?: boolean;
   /** Called as each phase starts ("unpack" for packages only), e.g. to show progress or time them. */
   readonly onPhase?: (phase: PreparePhase) => void;
 }
