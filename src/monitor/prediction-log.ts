@@ -27,6 +27,12 @@ export interface PredictionLogStats {
 
 /** Batches handed to the writer and not yet acknowledged; beyond this the queue fills up. */
 const MAX_IN_FLIGHT = 4;
+/**
+ * The writer thread's V8 heap. Left alone, V8 sizes a thread's young generation for the whole
+ * machine's memory, and a thread that receives thousands of events a second grows it to tens of
+ * MB it never returns; a small young generation keeps the server's RSS flat at no measurable cost.
+ */
+const WRITER_LIMITS = { maxYoungGenerationSizeMb: 4 };
 
 interface Pending {
   readonly resolve: (value: unknown) => void;
@@ -60,6 +66,7 @@ export class PredictionLog {
     };
     this.#worker = new Worker(new URL("./log-worker.ts", import.meta.url), {
       workerData: { path: config.path, options, pruneIntervalMs: 10 * 60_000 },
+      resourceLimits: WRITER_LIMITS,
     });
     this.#worker.on("message", (reply: WorkerReply) => this.#settle(reply));
     this.#worker.on("error", (error) => this.#fail(error));

@@ -21,6 +21,7 @@ import { registrySource } from "./model-source.ts";
 import { Predictor } from "./predictor.ts";
 import { type ProductionLoop, type ProductionLoopOptions, startProductionLoop } from "./production-loop.ts";
 import type { ModelEvent, PredictionHook } from "./types.ts";
+import { capYoungGeneration } from "./young-generation.ts";
 
 export interface ServiceOptions {
   /** Store root of the registry. */
@@ -88,6 +89,7 @@ function logModelEvent(logger: FastifyBaseLogger, event: ModelEvent): void {
 }
 
 export async function startService(options: ServiceOptions): Promise<RunningService> {
+  capYoungGeneration();
   const logger: FastifyBaseLogger =
     options.logger ?? pino({ level: options.logLevel ?? "info", base: { service: "sift" } });
   const limits = serveLimits(options.limits ?? {});
