@@ -17,6 +17,7 @@ import {
   WordAnalyzer,
 } from "./analyzers.ts";
 import { bytesToF64, bytesToJson, f64ToBytes, jsonToBytes, requireFile } from "./bytes.ts";
+import { countCharWb } from "./char-wb-count.ts";
 import { GramCache } from "./gram-cache.ts";
 import { KeyBuffer, KeyTable, termKey } from "./keys.ts";
 import { type ParamsOf, validateParams } from "./params.ts";
@@ -96,6 +97,7 @@ export class TfidfVectorizer {
   }
 
   private count(texts: readonly string[]): Counted {
+    if (this.analyzer instanceof CharWbAnalyzer) return countCharWb(texts, this.analyzer);
     const table = new KeyTable(1 << 16);
     const terms: string[] = [];
     const df: number[] = [];
