@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
+import fc from "fast-check";
 import { isSiftError } from "../errors.ts";
 import { GramCache } from "./gram-cache.ts";
 import {
@@ -48,6 +49,41 @@ describe("word vectors file", () => {
     assert.deepEqual(Array.from(read.vectors.subarray(9, 12)), [-1, 0.25, 0]);
     const brackets = readWordVectors(file, (word) => word === "[" || word === "]");
     assert.deepEqual(brackets.words, ["[", "]"]);
+  });
+
+  test("every number is read as JS parses it: plain, signed, exponent, long mantissa, empty", () => {
+    const number = fc.oneof(
+      fc.double({ noNaN: true, noDefaultInfinity: true }).map(String),
+      fc.integer({ min: -1e6, max: 1e6 }).map((n) => (n / 10 ** (Math.abs(n) % 9)).toFixed(Math.abs(n) % 12)),
+      fc.constantFrom(
+        "0",
+        "-0",
+        ".5",
+        "-.25",
+        "1.",
+        "1234567890123456789",
+        "0.00000000000000000000001234",
+        "1e5",
+        "-2.5E-3",
+      ),
+    );
+    let run = 0;
+    fc.assert(
+      fc.property(fc.array(number, { minLength: 3, maxLength: 3 }), (nums) => {
+        // A fresh name per run: a rewrite of the same size within the same mtime tick could be
+        // served from the earlier read's index.
+        const file = vectorsFile(
+          `numbers-${run++}.json`,
+          `{"dimensions":3,"vectors":{"w":[${nums.join(",")},1,0]}}`,
+        );
+        const read = readWordVectors(file, () => true);
+        assert.deepEqual(
+          Array.from(read.vectors),
+          nums.map((n) => Math.fround(Number(n))),
+        );
+      }),
+      { numRuns: 60 },
+    );
   });
 
   test("a later read of the same file goes through the index: same words and bits as a fresh scan", () => {

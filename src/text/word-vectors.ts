@@ -42,6 +42,9 @@ export function resolveVectorsFile(source: string): string {
 const CHUNK = 1 << 24;
 const HEADER_LIMIT = 1 << 26;
 
+/** 10^k for the scales parseNumber divides by, made by the same `**` it used to compute inline. */
+const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
+
 /** Parses the decimal number in buf[s, e) (digits, sign, point, exponent) exactly as JS does. */
 function parseNumber(buf: Buffer, s: number, e: number): number {
   let i = s;
@@ -65,7 +68,7 @@ function parseNumber(buf: Buffer, s: number, e: number): number {
   }
   // Long mantissas or exponents: let the engine's parser round them exactly.
   if (i < e || digits > 15 || scale > 22) return Number(buf.toString("latin1", s, e));
-  return (sign * mantissa) / 10 ** scale;
+  return (sign * mantissa) / (POW10[scale] as number);
 }
 
 /** Decodes the key string of buf[s, e) (the quotes excluded). */
@@ -131,12 +134,52 @@ function decodeVector(
 ): void {
   let p = start;
   for (let k = 0; k < d; k++) {
+    const stop = plainNumberEnd(buf, p, close);
+    if (stop >= 0) {
+      out[at + k] = parsed;
+      p = stop + 1;
+      continue;
+    }
     const comma = buf.indexOf(44 /* , */, p);
     if (comma < 0 || comma > close)
       throw siftError("EMBEDDINGS_INVALID", context.file, `short vector for ${context.word}`);
     out[at + k] = parseNumber(buf, p, comma);
     p = comma + 1;
   }
+}
+
+/** The value plainNumberEnd parsed last (a module slot: no object per number). */
+let parsed = 0;
+
+/**
+ * The common case of parseNumber without a separate search for the comma: parses the plain
+ * decimal at buf[s…] into `parsed` and returns the offset of the comma that ends it, or -1 when
+ * the number is not plain (exponent, long mantissa) or no comma comes before `close`, which the
+ * caller then handles the general way. Same arithmetic as parseNumber, so the same value.
+ */
+function plainNumberEnd(buf: Buffer, s: number, close: number): number {
+  let i = s;
+  let sign = 1;
+  if (buf[i] === 45 /* - */) {
+    sign = -1;
+    i++;
+  }
+  let mantissa = 0;
+  let scale = 0;
+  let digits = 0;
+  let seenPoint = false;
+  for (; i < close; i++) {
+    const c = buf[i] as number;
+    if (c === 46 /* . */) seenPoint = true;
+    else if (c >= 48 && c <= 57) {
+      mantissa = mantissa * 10 + (c - 48);
+      digits++;
+      if (seenPoint) scale++;
+    } else break;
+  }
+  if (i >= close || buf[i] !== 44 /* , */ || digits > 15 || scale > 22) return -1;
+  parsed = (sign * mantissa) / (POW10[scale] as number);
+  return i;
 }
 
 class VectorSink {
