@@ -5,7 +5,8 @@
  * (drift off for that model) when it is absent or unreadable — a model without a reference still
  * serves.
  */
-import { DRIFT_LENGTH_EDGES, DRIFT_SCORE_EDGES } from "../text/index.ts";
+// Directly from drift-tokens.ts, not text's index.ts: see tokens.ts (the writer thread's memory).
+import { DRIFT_LENGTH_EDGES, DRIFT_SCORE_EDGES } from "../text/drift-tokens.ts";
 import { histogram, mixOf } from "./drift.ts";
 import { tokenize } from "./tokens.ts";
 import type { DriftReference, Histogram } from "./types.ts";
