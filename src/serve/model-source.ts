@@ -5,7 +5,7 @@
  */
 import { performance } from "node:perf_hooks";
 import { siftError } from "../errors.ts";
-import type { ClassifierSpec } from "../learn/index.ts";
+import type { ClassifierSpec, TextClassifier } from "../learn/index.ts";
 import { loadClassifier } from "../learn/index.ts";
 import type { Manifest, Registry } from "../registry/index.ts";
 import type { ModelSource } from "./model-manager.ts";
@@ -92,6 +92,36 @@ export function registrySource(registry: Registry): ModelSource {
       };
       warmUp(model);
       return { ...model, loadedAt: new Date().toISOString(), loadMs: performance.now() - started };
+    },
+  };
+}
+
+/**
+ * A source for versions another thread scores (shadow versions): it reads and verifies the
+ * artifact and checks the manifest, but builds no classifier. The server thread only needs such
+ * a version's name, labels and drift reference; building a second copy of the model there cost
+ * its build time and its memory for nothing. The classifier it returns refuses to score.
+ */
+export function manifestSource(registry: Pick<Registry, "revision" | "resolve" | "load">): ModelSource {
+  return {
+    revision: () => registry.revision(),
+    resolve: async (ref: ModelRef) => (await registry.resolve(formatModelRef(ref))).version,
+    load: async (name: string, version: number, ref: string): Promise<ServedModel> => {
+      const started = performance.now();
+      const { manifest } = await registry.load(name, version);
+      checkServable(manifest, name, version);
+      const spec = classifierSpec(manifest);
+      const elsewhere = (): never => {
+        throw siftError("INTERNAL", `${name}@${version} is scored in the shadow thread, not here`);
+      };
+      const classifier: TextClassifier = {
+        spec,
+        predictProba: elsewhere,
+        explain: elsewhere,
+        save: elsewhere,
+      };
+      const loadedAt = new Date().toISOString();
+      return { name, version, ref, manifest, classifier, loadedAt, loadMs: performance.now() - started };
     },
   };
 }

@@ -10,6 +10,7 @@ import type { Registry, TrafficPolicy } from "../registry/index.ts";
 import { registerLoopRoutes } from "./feedback-routes.ts";
 import type { RouteContext, SiftApp } from "./http-context.ts";
 import type { ModelManager, ModelSource } from "./model-manager.ts";
+import { manifestSource } from "./model-source.ts";
 import type { ModelRouter, Predictor } from "./predictor.ts";
 import { productionLoopHook, type ShadowStats } from "./shadow-logging.ts";
 import { ShadowThread } from "./shadow-thread.ts";
@@ -49,7 +50,7 @@ export interface ProductionLoop {
 
 export interface ProductionLoopDeps {
   readonly manager: ModelManager;
-  readonly registry: Pick<Registry, "revision" | "getTrafficPolicy" | "root">;
+  readonly registry: Pick<Registry, "revision" | "getTrafficPolicy" | "root" | "load" | "resolve">;
   readonly source: ModelSource;
   readonly metricsRegistry: MetricsRegistry;
   readonly logger: FastifyBaseLogger;
@@ -113,6 +114,8 @@ export async function startProductionLoop(
     manager: deps.manager,
     policies: deps.registry,
     source: deps.source,
+    // Shadows score in their own thread (below): here the router needs their manifests only.
+    shadowSource: manifestSource(deps.registry),
     pollMs: options.pollMs ?? 250,
     onEvent: onTrafficEvent,
   });

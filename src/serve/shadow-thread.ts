@@ -8,7 +8,7 @@
 import { Worker } from "node:worker_threads";
 import type { Monitor } from "../monitor/index.ts";
 import type { ShadowStats } from "./shadow-logging.ts";
-import type { ShadowJob, ShadowReply } from "./shadow-protocol.ts";
+import type { ShadowJob, ShadowReply, ShadowRequest } from "./shadow-protocol.ts";
 
 export interface ShadowThreadOptions {
   /** Store root of the registry the thread loads shadow versions from. */
@@ -29,6 +29,9 @@ export class ShadowThread {
   #batch: ShadowJob[] = [];
   #batchSentences = 0;
   #inFlight = 0;
+  #seq = 0;
+  /** Batches the thread is scoring, by seq: replies carry numbers only, the jobs stay here. */
+  readonly #sent = new Map<number, readonly ShadowJob[]>();
   #scheduled = false;
   #closed = false;
 
@@ -73,22 +76,82 @@ export class ShadowThread {
     this.#batch = [];
     this.#batchSentences = 0;
     this.#inFlight++;
-    this.#worker.postMessage(batch);
+    const seq = this.#seq++;
+    this.#sent.set(seq, batch);
+    const request: ShadowRequest = { seq, jobs: batch };
+    this.#worker.postMessage(request);
   }
 
   #receive(reply: ShadowReply): void {
     this.#inFlight--;
-    const { stats, monitor } = this.#options;
-    stats.scored += reply.scored;
+    const jobs = this.#sent.get(reply.seq) ?? [];
+    this.#sent.delete(reply.seq);
+    const { stats } = this.#options;
     stats.failed += reply.failed;
-    for (const event of reply.events) monitor.onPrediction(event);
+    stats.scored += this.#log(jobs, reply);
     if (reply.errors.length > 0) this.#options.onErrors?.(reply.errors);
     // Jobs that gathered while the thread was busy go now.
     this.#send();
   }
 
+  /** Turns a compact reply back into log events; returns how many jobs were scored. */
+  #log(jobs: readonly ShadowJob[], reply: ShadowReply): number {
+    const { monitor } = this.#options;
+    const ids = reply.ids.length === 0 ? [] : reply.ids.split("\n");
+    let scored = 0;
+    let at = 0;
+    for (let j = 0; j < jobs.length; j++) {
+      const job = jobs[j] as ShadowJob;
+      if (reply.scoredJobs[j] !== 1) continue;
+      scored++;
+      const time = reply.times[j] ?? 0;
+      const latencyMs = reply.latencies[j] ?? 0;
+      const positive = reply.labels[2 * j] ?? "";
+      const negative = reply.labels[2 * j + 1] ?? "";
+      const first = at;
+      at += job.sentences.length;
+      logJob(monitor, job, reply, { ids, first, time, latencyMs, positive, negative });
+    }
+    return scored;
+  }
+
   async close(): Promise<void> {
     this.#closed = true;
     await this.#worker.terminate();
+  }
+}
+
+interface JobSlice {
+  readonly ids: readonly string[];
+  /** Index of the job's first sentence in the reply's per-sentence arrays. */
+  readonly first: number;
+  readonly time: number;
+  readonly latencyMs: number;
+  readonly positive: string;
+  readonly negative: string;
+}
+
+function logJob(
+  monitor: Pick<Monitor, "onPrediction">,
+  job: ShadowJob,
+  reply: ShadowReply,
+  slice: JobSlice,
+): void {
+  for (let i = 0; i < job.sentences.length; i++) {
+    const at = slice.first + i;
+    const id = slice.ids[at] ?? "";
+    monitor.onPrediction({
+      id,
+      requestId: job.requestIds[i] ?? id,
+      time: slice.time,
+      model: job.name,
+      version: job.version,
+      score: reply.scores[at] ?? Number.NaN,
+      label: reply.positive[at] === 1 ? slice.positive : slice.negative,
+      latencyMs: slice.latencyMs,
+      route: "shadow",
+      variant: "shadow",
+      sentence: job.sentences[i] ?? "",
+    });
   }
 }

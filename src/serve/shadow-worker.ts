@@ -6,8 +6,8 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { openRegistry } from "../registry/index.ts";
 import { registrySource } from "./model-source.ts";
-import { labelPredictions } from "./predictor.ts";
-import type { ShadowJob, ShadowReply } from "./shadow-protocol.ts";
+import { predictionId } from "./prediction-id.ts";
+import type { ShadowJob, ShadowReply, ShadowRequest } from "./shadow-protocol.ts";
 import type { ServedModel } from "./types.ts";
 
 const registry = openRegistry((workerData as { store: string }).store);
@@ -26,39 +26,62 @@ function model(name: string, version: number): Promise<ServedModel> {
   return loading;
 }
 
-async function score(jobs: readonly ShadowJob[]): Promise<ShadowReply> {
-  const reply: ShadowReply = { events: [], scored: 0, failed: 0, errors: [] };
-  for (const job of jobs) {
+async function score(request: ShadowRequest): Promise<ShadowReply> {
+  const { jobs, seq } = request;
+  let total = 0;
+  for (const job of jobs) total += job.sentences.length;
+  const scores = new Float64Array(total);
+  const positive = new Uint8Array(total);
+  const scoredJobs = new Uint8Array(jobs.length);
+  const times = new Float64Array(jobs.length);
+  const latencies = new Float64Array(jobs.length);
+  const labels: string[] = [];
+  const ids: string[] = [];
+  const errors: string[] = [];
+  let failed = 0;
+  let at = 0;
+  for (let j = 0; j < jobs.length; j++) {
+    const job = jobs[j] as ShadowJob;
     try {
       const shadow = await model(job.name, job.version);
       const started = performance.now();
-      const at = Date.now();
-      const predictions = labelPredictions(shadow, shadow.classifier.predictProba(job.sentences), at);
-      const latencyMs = performance.now() - started;
-      predictions.forEach((prediction, i) => {
-        reply.events.push({
-          id: prediction.id,
-          requestId: job.requestIds[i] ?? prediction.id,
-          time: at,
-          model: job.name,
-          version: job.version,
-          score: prediction.probability,
-          label: prediction.label,
-          latencyMs,
-          route: "shadow",
-          variant: "shadow",
-          sentence: job.sentences[i] ?? "",
-        });
-      });
-      reply.scored++;
+      times[j] = Date.now();
+      const probabilities = shadow.classifier.predictProba(job.sentences);
+      latencies[j] = performance.now() - started;
+      const { threshold, labels: names } = shadow.manifest;
+      for (let i = 0; i < probabilities.length; i++) {
+        const probability = probabilities[i] ?? Number.NaN;
+        scores[at] = probability;
+        positive[at] = probability >= threshold ? 1 : 0;
+        ids.push(predictionId(times[j]));
+        at++;
+      }
+      labels.push(names.positive, names.negative);
+      scoredJobs[j] = 1;
     } catch (error) {
-      reply.failed++;
-      if (reply.errors.length < 5) reply.errors.push(`${job.name}@${job.version}: ${String(error)}`);
+      failed++;
+      labels.push("", "");
+      if (errors.length < 5) errors.push(`${job.name}@${job.version}: ${String(error)}`);
     }
   }
-  return reply;
+  return {
+    seq,
+    scoredJobs,
+    times,
+    latencies,
+    scores: scores.subarray(0, at),
+    positive: positive.subarray(0, at),
+    labels,
+    ids: ids.join("\n"),
+    failed,
+    errors,
+  };
 }
 
-parentPort?.on("message", (jobs: readonly ShadowJob[]) => {
-  void score(jobs).then((reply) => parentPort?.postMessage(reply));
+parentPort?.on("message", (request: ShadowRequest) => {
+  void score(request).then((reply) => {
+    const transfer = [reply.scoredJobs.buffer, reply.times.buffer, reply.latencies.buffer];
+    transfer.push(reply.scores.buffer, reply.positive.buffer);
+    parentPort?.postMessage(reply, transfer);
+  });
 });

@@ -98,3 +98,38 @@ test("shadows never include the answering version; a production swap reloads the
     [1],
   );
 });
+
+test("versions only shadowed load through the shadow source; one moved into the split loads in full", async () => {
+  const { state, manager } = world();
+  const full: number[] = [];
+  const light: number[] = [];
+  const loader = (calls: number[], kind: string): ModelSource => ({
+    revision: () => state.revision,
+    resolve: () => state.production,
+    load: async (_name, version) => {
+      calls.push(version);
+      return { name: "relevance", version, ref: kind } as unknown as ServedModel;
+    },
+  });
+  const router = new TrafficRouter({
+    manager,
+    source: loader(full, "full"),
+    shadowSource: loader(light, "manifest"),
+    pollMs: 0,
+    policies: { revision: async () => state.revision, getTrafficPolicy: async () => state.policy },
+  });
+  await manager.start();
+  const apply = async (policy: TrafficPolicy) => {
+    state.policy = policy;
+    state.revision++;
+    await router.refresh();
+  };
+  await apply({ split: [], shadow: [2] });
+  assert.deepEqual([full, light], [[], [2]]);
+  assert.equal(router.shadowsFor(router.route({}))[0]?.ref, "manifest");
+  await apply({ split: [], shadow: [2] });
+  assert.deepEqual(light, [2], "a held shadow version is kept, not read again");
+  await apply({ split: [{ version: 2, weight: 1 }], shadow: [] });
+  assert.deepEqual(full, [2], "the split needs its classifier: version 2 loads in full");
+  assert.equal(router.route({ key: "k" }).ref, "full");
+});

@@ -28,6 +28,11 @@ export interface TrafficRouterOptions {
   readonly manager: ModelManager;
   readonly policies: PolicySource;
   readonly source: ModelSource;
+  /**
+   * Loads versions a policy only shadows (default `source`). When shadows score in a thread of
+   * their own, this reads the manifest alone: the router needs their name, labels and reference.
+   */
+  readonly shadowSource?: ModelSource;
   /** How often to look for policy changes, in ms (default 250; 0 = only `refresh`). */
   readonly pollMs?: number;
   readonly onEvent?: (event: TrafficEvent) => void;
@@ -59,10 +64,13 @@ export class TrafficRouter implements ModelRouter {
   readonly #manager: ModelManager;
   readonly #policies: PolicySource;
   readonly #source: ModelSource;
+  readonly #shadowSource: ModelSource;
   readonly #pollMs: number;
   readonly #onEvent: (event: TrafficEvent) => void;
   #policy = new Map<string, TrafficPolicy>();
   #models = new Map<string, ServedModel>();
+  /** Which source loaded each held version. */
+  #sourceOf = new Map<string, ModelSource>();
   #refused = new Set<string>();
   #revision = -1;
   #serving = "";
@@ -73,6 +81,7 @@ export class TrafficRouter implements ModelRouter {
     this.#manager = options.manager;
     this.#policies = options.policies;
     this.#source = options.source;
+    this.#shadowSource = options.shadowSource ?? options.source;
     this.#pollMs = options.pollMs ?? 250;
     this.#onEvent = options.onEvent ?? (() => {});
   }
@@ -161,25 +170,35 @@ export class TrafficRouter implements ModelRouter {
   /** Loads every version a policy names (keeping those already loaded), then drops the rest. */
   async #loadVersions(policies: ReadonlyMap<string, TrafficPolicy>): Promise<void> {
     const models = new Map<string, ServedModel>();
+    const sources = new Map<string, ModelSource>();
     const serving = new Map(this.#manager.served().map((model) => [model.name, model.version]));
     for (const [name, policy] of policies) {
-      const versions = new Set([...policy.split.map((entry) => entry.version), ...policy.shadow]);
+      const split = new Set(policy.split.map((entry) => entry.version));
+      const versions = new Set([...split, ...policy.shadow]);
       // The version the manager serves is answered by its model; no second copy.
       versions.delete(serving.get(name) ?? 0);
       for (const version of versions) {
+        const source = split.has(version) ? this.#source : this.#shadowSource;
         const key = `${name}@${version}`;
-        const model = this.#models.get(key) ?? (await this.#load(name, version));
-        if (model !== undefined) models.set(key, model);
+        const held = this.#models.get(key);
+        // A version moved from shadow to split needs its classifier now: load it again.
+        const reusable = held !== undefined && this.#sourceOf.get(key) === source;
+        const model = reusable ? held : await this.#load(name, version, source);
+        if (model !== undefined) {
+          models.set(key, model);
+          sources.set(key, source);
+        }
       }
     }
     this.#models = models;
+    this.#sourceOf = sources;
   }
 
-  async #load(name: string, version: number): Promise<ServedModel | undefined> {
+  async #load(name: string, version: number, source: ModelSource): Promise<ServedModel | undefined> {
     const key = `${name}@${version}`;
     if (this.#refused.has(key)) return undefined;
     try {
-      const model = await this.#source.load(name, version, key);
+      const model = await source.load(name, version, key);
       this.#onEvent({ type: "loaded", model: name, version, served: model });
       return model;
     } catch (error) {

@@ -1,0 +1,118 @@
+/**
+ * CPU time per request of `/v1/predict` — main thread and whole process — with the prediction
+ * log off, on, and on with a shadow model, optionally beside a baseline checkout of sift in the
+ * same run. On a shared machine requests/s drift with the neighbours' load; CPU per request
+ * barely does, so this is how serving-path changes are judged between quiet-machine runs.
+ *
+ *   node bench/serve-cpu.ts [--baseline <root of another sift checkout>] [--seconds 8]
+ *
+ * The trained store is kept in SIFT_BENCH_STORE when set (trained once, reused), else in a
+ * temporary folder removed at the end.
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { loadSentences } from "./serve-load.ts";
+import { shadowStore } from "./serve-loop.ts";
+import { cpuMs, type ServerVariant, startServer } from "./serve-processes.ts";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const DATA = path.join(ROOT, "../shared/data/relevance-dev.db.b64.tar.gz");
+
+let ticks: number | undefined;
+
+/** User + system CPU of one thread (the main thread's tid is the pid), in ms. */
+function threadCpuMs(pid: number, tid: number): number {
+  ticks ??= Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
+  const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticks;
+}
+
+function variant(name: string, root: string, store: string, extra: readonly string[]): ServerVariant {
+  const cli = path.join(root, "src/cli/main.ts");
+  return {
+    name,
+    command: process.execPath,
+    args: [cli, "serve", "--store", store, "--port", "{port}", "--grpc-port", "{grpcPort}", ...extra],
+    env: {},
+    predictPath: "/v1/predict",
+    ready: { path: "/readyz", method: "GET" },
+  };
+}
+
+interface Measured {
+  readonly name: string;
+  readonly requestsPerS: number;
+  readonly mainUs: number;
+  readonly processUs: number;
+}
+
+async function measure(v: ServerVariant, seconds: number): Promise<Measured> {
+  const server = await startServer(v);
+  try {
+    const url = `${server.baseUrl}${v.predictPath}`;
+    await loadSentences(url, { connections: 32, seconds: 2 }); // warm-up (JIT, shadow thread)
+    const pid = server.child.pid as number;
+    const main0 = threadCpuMs(pid, pid);
+    const all0 = cpuMs(pid);
+    const figures = await loadSentences(url, { connections: 32, seconds });
+    const requests = Math.max(1, figures.requests);
+    return {
+      name: v.name,
+      requestsPerS: figures.requestsPerS,
+      mainUs: ((threadCpuMs(pid, pid) - main0) * 1000) / requests,
+      processUs: ((cpuMs(pid) - all0) * 1000) / requests,
+    };
+  } finally {
+    await server.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: { baseline: { type: "string" }, seconds: { type: "string", default: "8" } },
+  });
+  if (!existsSync(DATA)) {
+    console.log(`skipped: ${DATA} is absent`);
+    return;
+  }
+  const temp = mkdtempSync(path.join(tmpdir(), "sift-serve-cpu-"));
+  const store = process.env.SIFT_BENCH_STORE ?? path.join(temp, "store");
+  const cli = path.join(ROOT, "src/cli/main.ts");
+  try {
+    if (!existsSync(store)) {
+      console.log("training sift's default model …");
+      execFileSync(process.execPath, [cli, "train", "--data", DATA, "--store", store, "--promote"], {
+        stdio: "ignore",
+      });
+    }
+    const shadow = shadowStore(store, temp);
+    const roots: [string, string][] = [["this tree", ROOT]];
+    if (values.baseline !== undefined) roots.unshift(["baseline", path.resolve(values.baseline)]);
+    const rows: Measured[] = [];
+    for (const [label, root] of roots) {
+      rows.push(
+        await measure(
+          variant(`${label}: log off`, root, store, ["--no-prediction-log"]),
+          Number(values.seconds),
+        ),
+      );
+      rows.push(await measure(variant(`${label}: log on`, root, store, []), Number(values.seconds)));
+      rows.push(await measure(variant(`${label}: log + shadow`, root, shadow, []), Number(values.seconds)));
+    }
+    console.log("variant | requests/s | main-thread CPU µs/request | process CPU µs/request");
+    for (const row of rows) {
+      console.log(
+        `${row.name} | ${Math.round(row.requestsPerS)} | ${row.mainUs.toFixed(1)} | ${row.processUs.toFixed(1)}`,
+      );
+    }
+  } finally {
+    rmSync(temp, { recursive: true, force: true });
+  }
+}
+
+await main();
