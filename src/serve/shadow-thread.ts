@@ -1,14 +1,14 @@
 /**
- * The server side of the shadow scorer thread: shadow jobs are collected during a turn of the
- * event loop and sent as one message; results come back as log entries. At most `maxInFlight`
- * batches wait for the thread; meanwhile jobs gather (the thread may still be loading a model)
+ * The server side of the shadow scorer thread: shadow jobs gather for a few ms and travel as
+ * one flat message; results come back as typed arrays the server turns into log entries. At most
+ * `maxInFlight` batches wait for the thread; meanwhile jobs gather (the thread may still be loading a model)
  * up to `maxQueued` sentences, beyond which they are skipped and counted, so a slow shadow cannot
  * grow the server's memory. Sentences, not jobs: one batch request carries up to a thousand.
  */
 import { Worker } from "node:worker_threads";
 import type { Monitor } from "../monitor/index.ts";
 import type { ShadowStats } from "./shadow-logging.ts";
-import type { ShadowJob, ShadowReply, ShadowRequest } from "./shadow-protocol.ts";
+import { encodeShadowRequest, type ShadowJob, type ShadowReply } from "./shadow-protocol.ts";
 
 export interface ShadowThreadOptions {
   /** Store root of the registry the thread loads shadow versions from. */
@@ -18,6 +18,8 @@ export interface ShadowThreadOptions {
   readonly maxInFlight?: number;
   /** Sentences allowed to wait for the thread (default 2000); more are skipped and counted. */
   readonly maxQueued?: number;
+  /** How long jobs gather before they are sent together, in ms (default 10). */
+  readonly gatherMs?: number;
   readonly onErrors?: (errors: readonly string[]) => void;
 }
 
@@ -26,6 +28,7 @@ export class ShadowThread {
   readonly #options: ShadowThreadOptions;
   readonly #maxInFlight: number;
   readonly #maxQueued: number;
+  readonly #gatherMs: number;
   #batch: ShadowJob[] = [];
   #batchSentences = 0;
   #inFlight = 0;
@@ -39,6 +42,7 @@ export class ShadowThread {
     this.#options = options;
     this.#maxInFlight = options.maxInFlight ?? 4;
     this.#maxQueued = options.maxQueued ?? 2000;
+    this.#gatherMs = options.gatherMs ?? 10;
     this.#worker = new Worker(new URL("./shadow-worker.ts", import.meta.url), {
       workerData: { store: options.store },
       // V8 would size this thread's young generation for the whole machine; a small one keeps
@@ -64,9 +68,18 @@ export class ShadowThread {
     }
     this.#batch.push(job);
     this.#batchSentences += job.sentences.length;
-    if (this.#scheduled || this.#inFlight >= this.#maxInFlight) return;
+    this.#schedule();
+  }
+
+  /**
+   * Sends what gathered after `gatherMs`, not on the next turn: a message costs the server
+   * thread about as much as a request's own work, and shadow answers are only logged, so they
+   * can wait a few ms to travel in dozens.
+   */
+  #schedule(): void {
+    if (this.#scheduled || this.#batch.length === 0 || this.#inFlight >= this.#maxInFlight) return;
     this.#scheduled = true;
-    setImmediate(() => this.#send());
+    setTimeout(() => this.#send(), this.#gatherMs).unref();
   }
 
   #send(): void {
@@ -78,8 +91,9 @@ export class ShadowThread {
     this.#inFlight++;
     const seq = this.#seq++;
     this.#sent.set(seq, batch);
-    const request: ShadowRequest = { seq, jobs: batch };
-    this.#worker.postMessage(request);
+    const request = encodeShadowRequest(seq, batch);
+    const { versions, counts, lengths } = request;
+    this.#worker.postMessage(request, [versions.buffer, counts.buffer, lengths.buffer]);
   }
 
   #receive(reply: ShadowReply): void {
@@ -90,8 +104,8 @@ export class ShadowThread {
     stats.failed += reply.failed;
     stats.scored += this.#log(jobs, reply);
     if (reply.errors.length > 0) this.#options.onErrors?.(reply.errors);
-    // Jobs that gathered while the thread was busy go now.
-    this.#send();
+    // Jobs that gathered while the thread was busy go with the next send.
+    this.#schedule();
   }
 
   /** Turns a compact reply back into log events; returns how many jobs were scored. */

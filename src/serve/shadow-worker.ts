@@ -7,7 +7,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import { openRegistry } from "../registry/index.ts";
 import { registrySource } from "./model-source.ts";
 import { predictionId } from "./prediction-id.ts";
-import type { ShadowJob, ShadowReply, ShadowRequest } from "./shadow-protocol.ts";
+import { decodeShadowRequest, type ShadowReply, type ShadowRequest } from "./shadow-protocol.ts";
 import type { ServedModel } from "./types.ts";
 
 const registry = openRegistry((workerData as { store: string }).store);
@@ -27,7 +27,8 @@ function model(name: string, version: number): Promise<ServedModel> {
 }
 
 async function score(request: ShadowRequest): Promise<ShadowReply> {
-  const { jobs, seq } = request;
+  const { seq } = request;
+  const jobs = decodeShadowRequest(request);
   let total = 0;
   for (const job of jobs) total += job.sentences.length;
   const scores = new Float64Array(total);
@@ -41,7 +42,7 @@ async function score(request: ShadowRequest): Promise<ShadowReply> {
   let failed = 0;
   let at = 0;
   for (let j = 0; j < jobs.length; j++) {
-    const job = jobs[j] as ShadowJob;
+    const job = jobs[j] as (typeof jobs)[number];
     try {
       const shadow = await model(job.name, job.version);
       const started = performance.now();
