@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { buildReference } from "../src/monitor/index.ts";
 import { openRegistry, type RegisteredVersion, type Registry } from "../src/registry/index.ts";
-import { DEFAULT_VARIANT, type ModelVariant, SAMPLE_SENTENCES, trainClassifier } from "./serve-fixtures.ts";
+import { DEFAULT_VARIANT, type ModelVariant, registerModel, SAMPLE_SENTENCES } from "./serve-fixtures.ts";
 
 export { SAMPLE_SENTENCES };
 
@@ -17,33 +17,18 @@ export function sampleLabel(index: number): string {
   return index < RELEVANT_COUNT ? "Relevant" : "Not Relevant";
 }
 
-export async function registerWithReference(
+export function registerWithReference(
   registry: Registry,
   name: string,
   variant: ModelVariant = DEFAULT_VARIANT,
 ): Promise<RegisteredVersion> {
-  const classifier = trainClassifier(variant);
-  const saved = classifier.save();
-  const reference = buildReference({
-    texts: SAMPLE_SENTENCES,
-    scores: classifier.predictProba(SAMPLE_SENTENCES),
-    labels: SAMPLE_SENTENCES.map((_, i) => sampleLabel(i)),
-  });
-  return registry.register(name, {
-    manifest: {
-      createdAt: new Date().toISOString(),
-      labels: { positive: "Relevant", negative: "Not Relevant" },
-      threshold: variant.threshold,
-      classifier: saved.spec,
-      metrics: { validation: { f1: 0.9 }, test: { f1: 0.88 } },
-      dataFingerprint: "0".repeat(64),
-      trainingConfig: { source: "monitor test fixtures", C: variant.C },
-      codeVersion: null,
-      reference,
-      runId: null,
-    },
-    files: saved.files,
-  });
+  return registerModel(registry, name, variant, (classifier) =>
+    buildReference({
+      texts: SAMPLE_SENTENCES,
+      scores: classifier.predictProba(SAMPLE_SENTENCES),
+      labels: SAMPLE_SENTENCES.map((_, i) => sampleLabel(i)),
+    }),
+  );
 }
 
 export interface LoopStore {

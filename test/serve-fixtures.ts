@@ -82,8 +82,11 @@ export async function registerModel(
   registry: Registry,
   name: string,
   variant: ModelVariant = DEFAULT_VARIANT,
+  /** Builds `manifest.reference` from the fitted classifier (the monitoring tests' drift reference). */
+  referenceOf: (classifier: TextClassifier) => unknown = () => null,
 ): Promise<RegisteredVersion> {
-  const saved = trainClassifier(variant).save();
+  const classifier = trainClassifier(variant);
+  const saved = classifier.save();
   return registry.register(name, {
     manifest: {
       createdAt: new Date().toISOString(),
@@ -92,9 +95,9 @@ export async function registerModel(
       classifier: saved.spec,
       metrics: { validation: { f1: 0.9 }, test: { f1: 0.88 } },
       dataFingerprint: "0".repeat(64),
-      trainingConfig: { source: "serve test fixtures", C: variant.C },
+      trainingConfig: { source: "sift test fixtures", C: variant.C },
       codeVersion: null,
-      reference: null,
+      reference: referenceOf(classifier),
       runId: null,
     },
     files: saved.files,
