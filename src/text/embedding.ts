@@ -17,7 +17,7 @@ import { tokenPatternProblem, WordAnalyzer } from "./analyzers.ts";
 import { bytesToF64, bytesToJson, f64ToBytes, jsonToBytes, requireFile } from "./bytes.ts";
 import { KEY_SEED_A, KEY_SEED_B, KeyTable, mixA, mixB, termKey } from "./keys.ts";
 import { type ParamsOf, validateParams } from "./params.ts";
-import { type Csr, CsrBuilder, RowBuffer } from "./sparse.ts";
+import { type Csr, type RowBuffer, rowsToCsr } from "./sparse.ts";
 import { readWordVectors, resolveVectorsFile, WINK_VECTORS } from "./word-vectors.ts";
 
 export const embeddingSchema = {
@@ -182,15 +182,7 @@ export class EmbeddingVectorizer {
   }
 
   transform(texts: readonly string[]): Csr {
-    const cols = this.cols;
-    const row = new RowBuffer();
-    const builder = new CsrBuilder();
-    for (const text of texts) {
-      row.clear();
-      this.addRow(text, row, 0);
-      builder.addRow(row);
-    }
-    return builder.build(cols);
+    return rowsToCsr(texts, this.cols, (text, row) => this.addRow(text, row, 0));
   }
 
   featureName(col: number): string {

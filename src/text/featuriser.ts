@@ -6,7 +6,7 @@
 import { siftError } from "../errors.ts";
 import { EmbeddingVectorizer } from "./embedding.ts";
 import { HashingVectorizer } from "./hashing.ts";
-import { type Csr, CsrBuilder, RowBuffer } from "./sparse.ts";
+import { type Csr, type RowBuffer, rowsToCsr } from "./sparse.ts";
 import { TfidfVectorizer } from "./tfidf.ts";
 
 /** Structurally the same as learn's ClassifierSpec (text cannot import learn). */
@@ -149,14 +149,7 @@ export class FeatureUnion implements Featuriser {
   }
 
   transform(texts: readonly string[]): Csr {
-    const row = new RowBuffer();
-    const builder = new CsrBuilder();
-    for (const text of texts) {
-      row.clear();
-      this.addRow(text, row, 0);
-      builder.addRow(row);
-    }
-    return builder.build(this.cols);
+    return rowsToCsr(texts, this.cols, (text, row) => this.addRow(text, row, 0));
   }
 
   featureName(col: number): string {

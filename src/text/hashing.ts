@@ -9,7 +9,7 @@ import type { Analyzer } from "./analyzers.ts";
 import { DEFAULT_TOKEN_PATTERN, tokenPatternProblem } from "./analyzers.ts";
 import { murmur3Utf8 } from "./murmur3.ts";
 import { type ParamsOf, validateParams } from "./params.ts";
-import { type Csr, CsrBuilder, normaliseBlock, RowBuffer } from "./sparse.ts";
+import { type Csr, normaliseBlock, type RowBuffer, rowsToCsr } from "./sparse.ts";
 import { makeAnalyzer } from "./tfidf.ts";
 
 export const hashingSchema = {
@@ -75,14 +75,7 @@ export class HashingVectorizer {
   }
 
   transform(texts: readonly string[]): Csr {
-    const row = new RowBuffer();
-    const builder = new CsrBuilder();
-    for (const text of texts) {
-      row.clear();
-      this.addRow(text, row, 0);
-      builder.addRow(row);
-    }
-    return builder.build(this.cols);
+    return rowsToCsr(texts, this.cols, (text, row) => this.addRow(text, row, 0));
   }
 
   fitTransform(texts: readonly string[]): Csr {

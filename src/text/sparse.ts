@@ -93,3 +93,22 @@ export class CsrBuilder {
     };
   }
 }
+
+/**
+ * The rows of `texts` as one CSR matrix with `cols` columns: `addRow` writes one text's entries
+ * into a cleared row buffer. Every featuriser's `transform` is this loop around its `addRow`.
+ */
+export function rowsToCsr(
+  texts: readonly string[],
+  cols: number,
+  addRow: (text: string, row: RowBuffer) => void,
+): Csr {
+  const row = new RowBuffer();
+  const builder = new CsrBuilder();
+  for (const text of texts) {
+    row.clear();
+    addRow(text, row);
+    builder.addRow(row);
+  }
+  return builder.build(cols);
+}

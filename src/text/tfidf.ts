@@ -21,7 +21,7 @@ import { countCharWb } from "./char-wb-count.ts";
 import { GramCache } from "./gram-cache.ts";
 import { KeyBuffer, KeyTable, termKey } from "./keys.ts";
 import { type ParamsOf, validateParams } from "./params.ts";
-import { type Csr, CsrBuilder, normaliseBlock, RowBuffer } from "./sparse.ts";
+import { type Csr, normaliseBlock, type RowBuffer, rowsToCsr } from "./sparse.ts";
 
 export const tfidfSchema = {
   analyzer: { type: "enum", values: ["word", "char_wb"], default: "word" },
@@ -263,15 +263,7 @@ export class TfidfVectorizer {
   }
 
   transform(texts: readonly string[]): Csr {
-    const cols = this.cols;
-    const row = new RowBuffer();
-    const builder = new CsrBuilder();
-    for (const text of texts) {
-      row.clear();
-      this.addRow(text, row, 0);
-      builder.addRow(row);
-    }
-    return builder.build(cols);
+    return rowsToCsr(texts, this.cols, (text, row) => this.addRow(text, row, 0));
   }
 
   fitTransform(texts: readonly string[]): Csr {
