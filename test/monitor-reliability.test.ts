@@ -93,7 +93,8 @@ describe("the prediction log", () => {
       assert.equal(result.errors, 0);
       assert.equal(result.non2xx, 0);
       assert.ok(result.requests.total > 300, `requests: ${result.requests.total}`);
-      assert.ok(result.latency.p99 < 250, `p99 ${result.latency.p99} ms while the log was stalled`);
+      // A server waiting on the log would wait out the 5 s busy timeout; 1 s leaves room for a busy CI.
+      assert.ok(result.latency.p99 < 1000, `p99 ${result.latency.p99} ms while the log was stalled`);
       const stats = service.loop.monitor?.log.stats;
       assert.ok((stats?.dropped ?? 0) > 0, "the full queue dropped entries");
       const metrics = await (await fetch(`${service.url}/metrics`)).text();
@@ -177,12 +178,12 @@ describe("shadow models", () => {
     try {
       const first = await timedPredict(url, "Flood waters rise in the city centre");
       assert.equal(first.status, 200);
-      assert.ok(first.ms < 250, `first response took ${first.ms} ms; the shadow sleeps 300 ms`);
-      await new Promise((resolve) => setTimeout(resolve, 400));
+      assert.ok(first.ms < 1000, `first response took ${first.ms} ms; the shadow sleeps 1500 ms`);
+      await new Promise((resolve) => setTimeout(resolve, 1600));
       const later = [];
       for (const sentence of SAMPLE_SENTENCES.slice(0, 5)) later.push(await timedPredict(url, sentence));
       assert.ok(
-        later.every((r) => r.status === 200 && r.ms < 250),
+        later.every((r) => r.status === 200 && r.ms < 1000),
         `later: ${later.map((r) => r.ms.toFixed(0))}`,
       );
       const stats = (await (await fetch(`${url}/shadow-stats`)).json()) as {
