@@ -4,6 +4,7 @@
  * for every request. `createServer` fails at set-up, never on a request: schemas compile and
  * options are checked before it returns.
  */
+import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
@@ -17,6 +18,7 @@ import { type ServeLimitsInput, serveLimits } from "./limits.ts";
 import { ServeMetrics } from "./metrics.ts";
 import type { ModelManager } from "./model-manager.ts";
 import { openApiInfo } from "./openapi.ts";
+import { AJV_OPTIONS, predictHotPath } from "./predict-hot-path.ts";
 import { predictionId } from "./prediction-id.ts";
 import { Predictor } from "./predictor.ts";
 import { lazyChildLogger, levelEnabled } from "./request-logger.ts";
@@ -42,6 +44,9 @@ export interface CreateServerOptions {
 }
 
 const MAX_PARAM_LENGTH = 200;
+
+/** Fastify's default keep-alive timeout, which its own server factory sets. */
+const FASTIFY_KEEP_ALIVE_MS = 72_000;
 
 /** Incoming `x-request-id` values are echoed only when short and plain, so logs stay clean. */
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -71,7 +76,12 @@ function clientErrorHandler(requestTimeoutMs: number) {
   };
 }
 
+type RequestListener = (request: IncomingMessage, response: ServerResponse) => void;
+
 export async function createServer(options: CreateServerOptions): Promise<SiftApp> {
+  // The server's request listener: Fastify's until the app is built, then the predict hot path
+  // in front of it (see predict-hot-path.ts).
+  let listener: RequestListener | undefined;
   const limits = serveLimits(options.limits ?? {});
   const metrics = options.metrics ?? new ServeMetrics();
   const logger = options.logger;
@@ -103,8 +113,14 @@ export async function createServer(options: CreateServerOptions): Promise<SiftAp
       const raw = reply as unknown as { code(status: number): { send(body: unknown): unknown } };
       raw.code(sift.status).send(errorBody(sift));
     },
-    ajv: {
-      customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false, useDefaults: true },
+    ajv: { customOptions: { ...AJV_OPTIONS } },
+    // What Fastify's own factory does for HTTP/1, with a listener that can be swapped in later.
+    serverFactory: (fastify) => {
+      listener = fastify;
+      const server = createHttpServer((request, response) => (listener ?? fastify)(request, response));
+      server.keepAliveTimeout = FASTIFY_KEEP_ALIVE_MS;
+      server.requestTimeout = limits.requestTimeoutMs;
+      return server;
     },
     schemaErrorFormatter: (errors, dataVar) => validationError(errors, dataVar, limits),
   }).withTypeProvider<TypeBoxTypeProvider>();
@@ -132,6 +148,11 @@ export async function createServer(options: CreateServerOptions): Promise<SiftAp
   app.get("/openapi.json", { schema: { hide: true } }, () => app.swagger());
 
   await app.ready();
+  const fastify = listener;
+  if (fastify !== undefined) {
+    const debug = logger !== undefined && levelEnabled(logger, "debug");
+    listener = predictHotPath({ context, logger, debug, requestId }, fastify);
+  }
   return app;
 }
 

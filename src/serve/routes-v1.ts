@@ -9,6 +9,8 @@ import {
   type ModelInfoBody,
   ModelList,
   ModelNameParams,
+  type PredictAnswer,
+  type PredictBody,
   PredictResponse,
   predictRequestSchema,
 } from "./schemas.ts";
@@ -33,15 +35,37 @@ export function modelInfo(model: ServedModel): ModelInfoBody {
   };
 }
 
+type Headers = Record<string, string | string[] | undefined>;
+
 /** The A/B key: body `key`, else header `x-sift-key` (see traffic.ts). */
-function stickyKey(request: {
-  body: { key?: string };
-  headers: Record<string, string | string[] | undefined>;
-}) {
-  const header = request.headers["x-sift-key"];
-  return (
-    request.body.key ?? (typeof header === "string" && header.length > 0 ? header.slice(0, 200) : undefined)
-  );
+function stickyKey(body: { key?: string }, headers: Headers): string | undefined {
+  const header = headers["x-sift-key"];
+  return body.key ?? (typeof header === "string" && header.length > 0 ? header.slice(0, 200) : undefined);
+}
+
+/**
+ * The answer to POST /v1/predict for a body that passed the schema. Shared by the Fastify route
+ * and the hot path (predict-hot-path.ts), so both answer the same thing.
+ */
+export function predictAnswer(context: RouteContext, body: PredictBody, headers: Headers): PredictAnswer {
+  const outcome = context.predictor.predict({
+    sentences: [body.sentence],
+    explain: body.explain === true,
+    protocol: "rest",
+    route: { key: stickyKey(body, headers) },
+  });
+  const { model } = outcome;
+  const prediction = outcome.predictions[0];
+  return {
+    label: prediction?.label ?? "",
+    probability: prediction?.probability ?? 0,
+    threshold: model.manifest.threshold,
+    model: { name: model.name, version: model.version },
+    id: prediction?.id ?? "",
+    ...(outcome.explanation === undefined
+      ? {}
+      : { explanation: { ...outcome.explanation, features: [...outcome.explanation.features] } }),
+  };
 }
 
 export function registerV1Routes(app: SiftApp, context: RouteContext): void {
@@ -60,26 +84,8 @@ export function registerV1Routes(app: SiftApp, context: RouteContext): void {
       },
     },
     (request) => {
-      const { sentence, explain } = request.body;
-      if (context.logSentences) request.log.info({ sentences: [sentence] }, "sentences");
-      const outcome = predictor.predict({
-        sentences: [sentence],
-        explain: explain === true,
-        protocol: "rest",
-        route: { key: stickyKey(request) },
-      });
-      const { model } = outcome;
-      const prediction = outcome.predictions[0];
-      return {
-        label: prediction?.label ?? "",
-        probability: prediction?.probability ?? 0,
-        threshold: model.manifest.threshold,
-        model: { name: model.name, version: model.version },
-        id: prediction?.id ?? "",
-        ...(outcome.explanation === undefined
-          ? {}
-          : { explanation: { ...outcome.explanation, features: [...outcome.explanation.features] } }),
-      };
+      if (context.logSentences) request.log.info({ sentences: [request.body.sentence] }, "sentences");
+      return predictAnswer(context, request.body, request.headers);
     },
   );
 
@@ -100,7 +106,7 @@ export function registerV1Routes(app: SiftApp, context: RouteContext): void {
       const { model, predictions } = predictor.predict({
         sentences,
         protocol: "rest",
-        route: { key: stickyKey(request) },
+        route: { key: stickyKey(request.body, request.headers) },
       });
       return {
         predictions,

@@ -154,6 +154,7 @@ export const Readiness = Type.Object({
   models: Type.Array(ModelRefBody),
 });
 
-export type PredictBody = { sentence: string; explain?: boolean };
+export type PredictBody = { sentence: string; explain?: boolean; key?: string };
+export type PredictAnswer = Static<typeof PredictResponse>;
 export type BatchBody = { sentences: string[] };
 export type ModelInfoBody = Static<typeof ModelInfo>;
