@@ -99,13 +99,10 @@ class LinearTextClassifier implements TextClassifier {
     return row;
   }
 
+  /** intercept + Σ weight·x, added in row order without building the row (see accumulateDot). */
   private score(text: string): number {
-    const row = this.featurise(text);
-    const { coef, intercept } = this.linear;
-    const { indices, values } = row;
-    let z = intercept;
-    for (let k = 0; k < row.length; k++) z += (values[k] as number) * (coef[indices[k] as number] as number);
-    return z;
+    const clean = this.normaliser.normalise(typeof text === "string" ? text : "");
+    return this.featuriser.accumulateDot(clean, this.linear.coef, 0, this.linear.intercept);
   }
 
   predictProba(texts: readonly string[]): Float64Array {

@@ -26,8 +26,95 @@ export function tokenPatternProblem(pattern: string): string | null {
   }
 }
 
+/**
+ * Token patterns of the form `[class]+` or `[class]{n,}` (the default ones) matched by a loop
+ * over code points instead of the regex engine, with the same matches: a global, Unicode regex
+ * of that form finds exactly the maximal runs of class code points at least n long. Whether a
+ * code point is in the class is still asked of the regex engine (once per BMP code point, then
+ * remembered), so the class means what it means to a RegExp.
+ */
+export class RunScanner {
+  private readonly member: RegExp;
+  private readonly minLength: number;
+  /** Per BMP code unit: 0 not asked yet, 1 in the class, 2 not. */
+  private readonly known = new Uint8Array(0x10000);
+
+  private constructor(charClass: string, minLength: number) {
+    this.member = new RegExp(`^${charClass}$`, "u");
+    this.minLength = minLength;
+  }
+
+  /** A scanner for `pattern`, or null when it is not one run of one character class. */
+  static of(pattern: string): RunScanner | null {
+    const m = /^(\[\^?[^[\]\\]*(?:\\.[^[\]\\]*)*\])(?:\+|\{(\d+),\})$/su.exec(pattern);
+    if (m === null) return null;
+    const minLength = m[2] === undefined ? 1 : Number(m[2]);
+    if (!(minLength >= 1 && minLength <= 1000)) return null;
+    try {
+      return new RunScanner(m[1] as string, minLength);
+    } catch {
+      return null;
+    }
+  }
+
+  private inClass(cp: number): boolean {
+    if (cp < 0x10000) {
+      let k = this.known[cp] as number;
+      if (k === 0) {
+        k = this.member.test(String.fromCharCode(cp)) ? 1 : 2;
+        this.known[cp] = k;
+      }
+      return k === 1;
+    }
+    return this.member.test(String.fromCodePoint(cp));
+  }
+
+  /** Token spans of `text` into `starts`/`ends` (grown through `grow`); returns the count. */
+  scan(text: string, spans: { starts: Int32Array; ends: Int32Array }, grow: () => void): number {
+    const len = text.length;
+    let count = 0;
+    let i = 0;
+    while (i < len) {
+      const cp = text.codePointAt(i) as number;
+      if (!this.inClass(cp)) {
+        i += cp > 0xffff ? 2 : 1;
+        continue;
+      }
+      const start = i;
+      i = this.runEnd(text, i);
+      if (this.runPoints < this.minLength) continue;
+      if (count === spans.starts.length) grow();
+      spans.starts[count] = start;
+      spans.ends[count] = i;
+      count++;
+    }
+    return count;
+  }
+
+  /** Code points in the run found by the last `runEnd` (a field: no object per run). */
+  private runPoints = 0;
+
+  /** End of the run of class code points starting at `i`; counts them into `runPoints`. */
+  private runEnd(text: string, start: number): number {
+    const len = text.length;
+    let points = 0;
+    let i = start;
+    while (i < len) {
+      const cp = text.codePointAt(i) as number;
+      if (!this.inClass(cp)) break;
+      points++;
+      i += cp > 0xffff ? 2 : 1;
+    }
+    this.runPoints = points;
+    return i;
+  }
+}
+
 export class WordAnalyzer implements Analyzer {
   private readonly pattern: RegExp;
+  /** The pattern matched without the regex engine, when it has that simple form. */
+  private readonly scanner: RunScanner | null;
+  private readonly grow = (): void => this.growSpans();
   private readonly minN: number;
   private readonly maxN: number;
   /** Token spans of the last `spans` call (scratch, reused between sentences). */
@@ -36,12 +123,19 @@ export class WordAnalyzer implements Analyzer {
 
   constructor(pattern: string, minN: number, maxN: number) {
     this.pattern = new RegExp(pattern, "gu");
+    this.scanner = RunScanner.of(pattern);
     this.minN = minN;
     this.maxN = maxN;
   }
 
   /** Token spans into `starts`/`ends`; returns the count. */
   spans(text: string): number {
+    if (this.scanner !== null) return this.scanner.scan(text, this, this.grow);
+    return this.regexSpans(text);
+  }
+
+  /** `spans` by the regex engine: any token pattern. */
+  regexSpans(text: string): number {
     const re = this.pattern;
     re.lastIndex = 0;
     let count = 0;

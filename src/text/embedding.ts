@@ -158,6 +158,20 @@ export class EmbeddingVectorizer {
     for (let k = 0; k < f.dimensions; k++) row.push(offset + k, (this.sum[k] as number) * factor);
   }
 
+  accumulateDot(text: string, coef: Float64Array, offset: number, z: number): number {
+    const f = this.state("transform");
+    const norm = this.sumVectors(text, f);
+    if (norm === 0) return z;
+    const factor = this.params.scale / norm;
+    const sum = this.sum;
+    let dot = z;
+    // Math.fround: addRow stores each value in a float32 row.
+    for (let k = 0; k < f.dimensions; k++) {
+      dot += Math.fround((sum[k] as number) * factor) * (coef[offset + k] as number);
+    }
+    return dot;
+  }
+
   /**
    * How the block's contribution Σ_d weights[d]·x_d splits over the sentence's words: word w gets
    * scale·(weights·e_w)/‖Σ e‖ (each occurrence counted), which sums to the block's contribution.

@@ -35,6 +35,14 @@ export interface Featuriser {
   /** Learns vocabularies; returns the same featuriser, now fitted. */
   fit(texts: readonly string[]): Featuriser;
   addRow(text: string, row: RowBuffer, offset: number): void;
+  /**
+   * z plus the dot product of this text's row with coef (columns from `offset`), added term by
+   * term in the order addRow writes them and with the same float32 values: bit for bit what
+   * addRow then a dot product over the row give, without building the row. A featuriser may
+   * keep its own arrangement of the weights of the `coef` array it was last given, so weights
+   * that change are passed as a new array, not written into the old one.
+   */
+  accumulateDot(text: string, coef: Float64Array, offset: number, z: number): number;
   transform(texts: readonly string[]): Csr;
   /** Readable name with a namespace prefix, e.g. `w:fire`, `c: fir`, `h:1234`. */
   featureName(col: number): string;
@@ -77,6 +85,10 @@ class Leaf implements Featuriser {
 
   addRow(text: string, row: RowBuffer, offset: number): void {
     this.inner.addRow(text, row, offset);
+  }
+
+  accumulateDot(text: string, coef: Float64Array, offset: number, z: number): number {
+    return this.inner.accumulateDot(text, coef, offset, z);
   }
 
   transform(texts: readonly string[]): Csr {
@@ -146,6 +158,15 @@ export class FeatureUnion implements Featuriser {
     for (let i = 0; i < this.members.length; i++) {
       (this.members[i] as Featuriser).addRow(text, row, offset + (offsets[i] as number));
     }
+  }
+
+  accumulateDot(text: string, coef: Float64Array, offset: number, z: number): number {
+    const offsets = this.layout();
+    let sum = z;
+    for (let i = 0; i < this.members.length; i++) {
+      sum = (this.members[i] as Featuriser).accumulateDot(text, coef, offset + (offsets[i] as number), sum);
+    }
+    return sum;
   }
 
   transform(texts: readonly string[]): Csr {

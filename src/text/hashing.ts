@@ -9,7 +9,7 @@ import type { Analyzer } from "./analyzers.ts";
 import { DEFAULT_TOKEN_PATTERN, tokenPatternProblem } from "./analyzers.ts";
 import { murmur3Utf8 } from "./murmur3.ts";
 import { type ParamsOf, validateParams } from "./params.ts";
-import { type Csr, normaliseBlock, type RowBuffer, rowsToCsr } from "./sparse.ts";
+import { type Csr, dotRow, normaliseBlock, RowBuffer, rowsToCsr } from "./sparse.ts";
 import { makeAnalyzer } from "./tfidf.ts";
 
 export const hashingSchema = {
@@ -29,6 +29,8 @@ export class HashingVectorizer {
   readonly params: HashingParams;
   private readonly analyzer: Analyzer;
   private readonly bucket = new Map<number, number>();
+  /** One row at a time for accumulateDot (reused). */
+  private readonly scratchRow = new RowBuffer();
 
   constructor(params: Readonly<Record<string, unknown>> = {}) {
     const p = validateParams("HashingVectorizer", hashingSchema, params);
@@ -72,6 +74,14 @@ export class HashingVectorizer {
       if (raw !== 0) row.push(col + offset, p.binary ? Math.sign(raw) : raw);
     }
     normaliseBlock(row, start, p.norm);
+  }
+
+  /** z plus this text's row · coef[offset…] (see Featuriser.accumulateDot). */
+  accumulateDot(text: string, coef: Float64Array, offset: number, z: number): number {
+    const row = this.scratchRow;
+    row.clear();
+    this.addRow(text, row, offset);
+    return dotRow(row, 0, coef, z);
   }
 
   transform(texts: readonly string[]): Csr {

@@ -59,6 +59,18 @@ export function normaliseBlock(row: RowBuffer, start: number, norm: "l2" | "l1" 
   for (let k = start; k < row.length; k++) values[k] = (values[k] as number) * scale;
 }
 
+/**
+ * z + Σ row entries [start, row.length) · coef[index], summed in row order: what scoring the row
+ * with a dot product gives, for featurisers without a fused scoring path of their own.
+ */
+export function dotRow(row: RowBuffer, start: number, coef: Float64Array, z: number): number {
+  const { indices, values } = row;
+  let sum = z;
+  for (let k = start; k < row.length; k++)
+    sum += (values[k] as number) * (coef[indices[k] as number] as number);
+  return sum;
+}
+
 export class CsrBuilder {
   private indptr: number[] = [0];
   private indices = new Int32Array(1024);

@@ -73,6 +73,12 @@ export class TfidfVectorizer {
   /** Columns seen in the current row, in first-seen order (scratch, reused). */
   private touched = new Int32Array(256);
   private touchedLength = 0;
+  /** float32-rounded tf·idf of the touched columns (scratch for accumulateDot). */
+  private touchedValues = new Float64Array(256);
+  /** See pairsFor. */
+  private pairs: Float64Array | null = null;
+  private pairsCoef: Float64Array | null = null;
+  private pairsOffset = 0;
   /** Columns of one word's n-grams (scratch for the gram cache). */
   private wordCols = new Int32Array(256);
   private fitted: Fitted | null = null;
@@ -170,6 +176,7 @@ export class TfidfVectorizer {
       idf[i] = this.params.useIdf ? Math.log((n + smooth) / (df + smooth)) + 1 : 1;
     }
     this.fitted = buildFitted(terms, idf, this.params.analyzer);
+    this.pairs = null;
     return this;
   }
 
@@ -254,12 +261,82 @@ export class TfidfVectorizer {
       const c = counts[col] as number;
       counts[col] = 0;
       // Most n-grams occur once in a short text: tf = 1 whatever the scheme, no log needed.
-      const tf = c === 1 || binary ? 1 : sublinearTf ? 1 + Math.log(c) : c;
+      const tf = c === 1 || binary ? 1 : sublinearTf ? sublinear(c) : c;
       indices[start + t] = col + offset;
       values[start + t] = tf * (idf[col] as number);
     }
     row.length = start + n;
     normaliseBlock(row, start, this.params.norm);
+  }
+
+  /**
+   * z plus this text's row · coef[offset…], bit for bit what addRow then a dot product give: the
+   * same float32 roundings (Math.fround where addRow stores into a float32 row), the same norm
+   * summed in the same order, terms added in addRow's order.
+   */
+  accumulateDot(text: string, coef: Float64Array, offset: number, z: number): number {
+    const fitted = this.state("transform");
+    this.countTerms(text, fitted);
+    const pairs = this.pairsFor(fitted, coef, offset);
+    const sum = this.touchedTfIdf(fitted.counts, pairs);
+    const { norm } = this.params;
+    const touched = this.touched;
+    const values = this.touchedValues;
+    const n = this.touchedLength;
+    let dot = z;
+    if (norm === "none" || sum === 0) {
+      for (let t = 0; t < n; t++)
+        dot += (values[t] as number) * (pairs[((touched[t] as number) << 1) + 1] as number);
+      return dot;
+    }
+    const scale = 1 / (norm === "l2" ? Math.sqrt(sum) : sum);
+    for (let t = 0; t < n; t++) {
+      dot +=
+        Math.fround((values[t] as number) * scale) * (pairs[((touched[t] as number) << 1) + 1] as number);
+    }
+    return dot;
+  }
+
+  /**
+   * float32 tf·idf of each touched column into `touchedValues` (clearing its count, as addRow
+   * does); returns the sum the norm is taken of (squares for l2, magnitudes for l1).
+   */
+  private touchedTfIdf(counts: Int32Array, pairs: Float64Array): number {
+    const { binary, sublinearTf, norm } = this.params;
+    const touched = this.touched;
+    const n = this.touchedLength;
+    if (this.touchedValues.length < n) this.touchedValues = new Float64Array(this.touched.length);
+    const values = this.touchedValues;
+    let sum = 0;
+    for (let t = 0; t < n; t++) {
+      const col = touched[t] as number;
+      const c = counts[col] as number;
+      counts[col] = 0;
+      const tf = c === 1 || binary ? 1 : sublinearTf ? sublinear(c) : c;
+      const v = Math.fround(tf * (pairs[col << 1] as number));
+      values[t] = v;
+      sum += norm === "l1" ? Math.abs(v) : v * v;
+    }
+    return sum;
+  }
+
+  /**
+   * idf and weight of each column side by side (idf_j, coef[offset + j]) for the coef last scored
+   * with: a column's two numbers share a cache line instead of costing two misses. Copies of
+   * the caller's numbers, rebuilt when it scores with other weights.
+   */
+  private pairsFor(fitted: Fitted, coef: Float64Array, offset: number): Float64Array {
+    if (this.pairs !== null && this.pairsCoef === coef && this.pairsOffset === offset) return this.pairs;
+    const { idf } = fitted;
+    const pairs = new Float64Array(idf.length * 2);
+    for (let j = 0; j < idf.length; j++) {
+      pairs[j << 1] = idf[j] as number;
+      pairs[(j << 1) + 1] = coef[offset + j] as number;
+    }
+    this.pairs = pairs;
+    this.pairsCoef = coef;
+    this.pairsOffset = offset;
+    return pairs;
   }
 
   transform(texts: readonly string[]): Csr {
@@ -295,6 +372,13 @@ export class TfidfVectorizer {
     vectorizer.fitted = buildFitted(terms as string[], idf, vectorizer.params.analyzer);
     return vectorizer;
   }
+}
+
+/** 1 + ln(c) for the small counts short texts have, computed once (the same numbers). */
+const SUBLINEAR = Float64Array.from({ length: 64 }, (_, c) => 1 + Math.log(c));
+
+function sublinear(c: number): number {
+  return c < 64 ? (SUBLINEAR[c] as number) : 1 + Math.log(c);
 }
 
 function compare(terms: readonly string[], x: number, y: number): number {
