@@ -4,14 +4,20 @@
  * same run. On a shared machine requests/s drift with the neighbours' load; CPU per request
  * barely does, so this is how serving-path changes are judged between quiet-machine runs.
  *
- *   node bench/serve-cpu.ts [--baseline <root of another sift checkout>] [--seconds 8]
+ *   node bench/serve-cpu.ts [--baseline <root of another sift checkout>] [--seconds 8] [--rounds 1]
+ *
+ * With a baseline the two trees run interleaved (baseline, this tree, baseline, …) so both see
+ * the same drift in the neighbours' load; each row is the round with the median process CPU.
+ * Each tree and variant logs to a prediction log of its own, kept across rounds, so a log's
+ * indexes grow as they would in a server that has run a while (and a tree never opens a log
+ * file another tree's schema wrote).
  *
  * The trained store is kept in SIFT_BENCH_STORE when set (trained once, reused), else in a
  * temporary folder removed at the end.
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -74,7 +80,11 @@ async function measure(v: ServerVariant, seconds: number): Promise<Measured> {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { baseline: { type: "string" }, seconds: { type: "string", default: "8" } },
+    options: {
+      baseline: { type: "string" },
+      seconds: { type: "string", default: "8" },
+      rounds: { type: "string", default: "1" },
+    },
   });
   if (!existsSync(DATA)) {
     console.log(`skipped: ${DATA} is absent`);
@@ -93,23 +103,43 @@ async function main(): Promise<void> {
     const shadow = shadowStore(store, temp);
     const roots: [string, string][] = [["this tree", ROOT]];
     if (values.baseline !== undefined) roots.unshift(["baseline", path.resolve(values.baseline)]);
-    const rows: Measured[] = [];
-    for (const [label, root] of roots) {
-      rows.push(
-        await measure(
-          variant(`${label}: log off`, root, store, ["--no-prediction-log"]),
-          Number(values.seconds),
-        ),
-      );
-      rows.push(await measure(variant(`${label}: log on`, root, store, []), Number(values.seconds)));
-      rows.push(await measure(variant(`${label}: log + shadow`, root, shadow, []), Number(values.seconds)));
+    const seconds = Number(values.seconds);
+    const logOf = (label: string, kind: string) => [
+      "--prediction-log",
+      path.join(temp, `${label}-${kind}.db`),
+    ];
+    const kinds: [string, (label: string, root: string) => ServerVariant][] = [
+      ["log off", (label, root) => variant(`${label}: log off`, root, store, ["--no-prediction-log"])],
+      ["log on", (label, root) => variant(`${label}: log on`, root, store, logOf(label, "on"))],
+      [
+        "log + shadow",
+        (label, root) => variant(`${label}: log + shadow`, root, shadow, logOf(label, "shadow")),
+      ],
+    ];
+    const runs = new Map<string, Measured[]>();
+    for (let round = 0; round < Number(values.rounds); round++) {
+      for (const [, make] of kinds) {
+        for (const [label, root] of roots) {
+          const row = await measure(make(label, root), seconds);
+          runs.set(row.name, [...(runs.get(row.name) ?? []), row]);
+          console.log(
+            `  ${row.name}: ${Math.round(row.requestsPerS)} req/s, ${row.processUs.toFixed(1)} µs (load ${loadavg()[0]?.toFixed(2)})`,
+          );
+        }
+      }
     }
-    console.log("variant | requests/s | main-thread CPU µs/request | process CPU µs/request");
-    for (const row of rows) {
+    console.log(
+      "variant | requests/s | main-thread CPU µs/request | process CPU µs/request | process µs, every round",
+    );
+    for (const [name, rows] of runs) {
+      const sorted = [...rows].sort((a, b) => a.processUs - b.processUs);
+      const row = sorted[Math.floor(sorted.length / 2)] as Measured;
+      const every = rows.map((r) => r.processUs.toFixed(0)).join(" / ");
       console.log(
-        `${row.name} | ${Math.round(row.requestsPerS)} | ${row.mainUs.toFixed(1)} | ${row.processUs.toFixed(1)}`,
+        `${name} | ${Math.round(row.requestsPerS)} | ${row.mainUs.toFixed(1)} | ${row.processUs.toFixed(1)} | ${every}`,
       );
     }
+    console.log(`load average (1 min) at the end: ${loadavg()[0]?.toFixed(2)}`);
   } finally {
     rmSync(temp, { recursive: true, force: true });
   }

@@ -2,6 +2,14 @@
  * The prediction log's SQLite schema. WAL journal so readers (reports, exports) never block the
  * writer and a killed process leaves only whole committed batches; `synchronous=NORMAL` is the
  * WAL setting that keeps that guarantee without an fsync per batch.
+ *
+ * Every index is paid for on each logged row, in the writer thread that shares two cores with the
+ * server, so each one is here for a query: time (prune, series, export), model (drift samples,
+ * versions), sentence (feedback by sentence). The sentence index is the costly kind — its keys
+ * are random, so each batch dirties pages all over it — and is kept small: primary rows only
+ * (feedback by sentence joins to a primary prediction) and a 52-bit integer key instead of the
+ * 64-character hash. Version 1 files (a full hash index and a request-id index no query used)
+ * are upgraded in place when opened for writing; their rows stay as they were.
  */
 import type { DatabaseSync } from "node:sqlite";
 
@@ -20,11 +28,11 @@ CREATE TABLE IF NOT EXISTS predictions (
   sentence_hash TEXT NOT NULL,
   sentence TEXT,
   tokens INTEGER NOT NULL,
-  oov_tokens INTEGER NOT NULL
+  oov_tokens INTEGER NOT NULL,
+  -- sentenceKey(sentence_hash) on primary rows, NULL on shadow rows: the sentence index's key.
+  sentence_key INTEGER
 );
 CREATE INDEX IF NOT EXISTS predictions_time ON predictions(time);
-CREATE INDEX IF NOT EXISTS predictions_request ON predictions(request_id);
-CREATE INDEX IF NOT EXISTS predictions_hash ON predictions(sentence_hash, time);
 CREATE INDEX IF NOT EXISTS predictions_model ON predictions(model, version, route, time);
 -- key: the request id of the prediction the feedback is about, or 'sentence:<sha256>' when the
 -- sentence was never predicted. One row per key: feedback is idempotent, the latest label wins.
@@ -49,9 +57,49 @@ CREATE TABLE IF NOT EXISTS events (
 );
 `;
 
+/** `PRAGMA user_version` of a log with the current indexes; files before it read as 0. */
+export const LOG_SCHEMA_VERSION = 2;
+
+const SENTENCE_INDEX = `CREATE INDEX IF NOT EXISTS predictions_sentence ON predictions(sentence_key, time)
+  WHERE sentence_key IS NOT NULL`;
+
+/**
+ * The sentence index's key: the first 52 bits of the sentence's sha256 (hex), exact in a double.
+ * Lookups also compare the whole hash, so a collision can only cost a row read.
+ */
+export function sentenceKey(hash: string): number {
+  return Number.parseInt(hash.slice(0, 13), 16);
+}
+
 export function applySchema(db: DatabaseSync): void {
   db.exec("PRAGMA journal_mode=WAL");
   db.exec("PRAGMA synchronous=NORMAL");
   db.exec("PRAGMA busy_timeout=5000");
   db.exec(SCHEMA);
+  const version = Number(db.prepare("PRAGMA user_version").get()?.user_version ?? 0);
+  if (version >= LOG_SCHEMA_VERSION) return;
+  db.exec("BEGIN IMMEDIATE");
+  try {
+    upgradeToVersion2(db);
+    db.exec(`PRAGMA user_version = ${LOG_SCHEMA_VERSION}`);
+    db.exec("COMMIT");
+  } catch (error) {
+    db.exec("ROLLBACK");
+    throw error;
+  }
+}
+
+/** Version 1 → 2: the sentence key column (filled for logged primary rows) and the lean indexes. */
+function upgradeToVersion2(db: DatabaseSync): void {
+  const columns = db.prepare("PRAGMA table_info(predictions)").all();
+  if (!columns.some((column) => column.name === "sentence_key")) {
+    db.exec("ALTER TABLE predictions ADD COLUMN sentence_key INTEGER");
+  }
+  db.exec("DROP INDEX IF EXISTS predictions_hash");
+  db.exec("DROP INDEX IF EXISTS predictions_request");
+  db.function("sift_sentence_key", { deterministic: true }, (hash) => sentenceKey(String(hash)));
+  db.exec(
+    "UPDATE predictions SET sentence_key = sift_sentence_key(sentence_hash) WHERE route = 'primary' AND sentence_key IS NULL",
+  );
+  db.exec(SENTENCE_INDEX);
 }

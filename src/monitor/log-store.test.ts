@@ -2,9 +2,11 @@ import assert from "node:assert/strict";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { DatabaseSync } from "node:sqlite";
 import { after, before, test } from "node:test";
 import { isSiftError } from "../errors.ts";
 import { LogStore, type PredictionEvent, sentenceHash } from "./index.ts";
+import { LOG_SCHEMA_VERSION, sentenceKey } from "./log-schema.ts";
 
 let dir = "";
 before(async () => {
@@ -132,4 +134,82 @@ test("prune deletes by age, then the oldest rows beyond the size limit", () => {
     ["n2", "n3"],
   );
   store.close();
+});
+
+/** The version 1 schema of the prediction log, as files written before the lean indexes have it. */
+const VERSION_1_PREDICTIONS = `
+CREATE TABLE predictions (
+  id TEXT PRIMARY KEY, request_id TEXT NOT NULL, time INTEGER NOT NULL, model TEXT NOT NULL,
+  version INTEGER NOT NULL, score REAL NOT NULL, label TEXT NOT NULL, latency_ms REAL NOT NULL,
+  route TEXT NOT NULL, variant TEXT NOT NULL, sentence_hash TEXT NOT NULL, sentence TEXT,
+  tokens INTEGER NOT NULL, oov_tokens INTEGER NOT NULL
+);
+CREATE INDEX predictions_time ON predictions(time);
+CREATE INDEX predictions_request ON predictions(request_id);
+CREATE INDEX predictions_hash ON predictions(sentence_hash, time);
+CREATE INDEX predictions_model ON predictions(model, version, route, time);`;
+
+test("a version 1 log is upgraded when opened: rows kept, feedback by sentence still finds them", () => {
+  const path = join(dir, "v1.db");
+  const old = new DatabaseSync(path);
+  old.exec(VERSION_1_PREDICTIONS);
+  const insert = old.prepare("INSERT INTO predictions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  const hash = sentenceHash("storm warning");
+  insert.run("p1", "p1", 100, "relevance", 1, 0.8, "Relevant", 1, "primary", "default", hash, null, 2, 0);
+  insert.run("s1", "p1", 100, "relevance", 2, 0.3, "Not Relevant", 1, "shadow", "shadow", hash, null, 2, 0);
+  insert.run("p2", "p2", 200, "relevance", 1, 0.7, "Relevant", 1, "primary", "default", hash, null, 2, 0);
+  old.close();
+
+  const store = new LogStore(path);
+  assert.deepEqual(
+    [...store.rows()].map((r) => [r.id, r.requestId, r.route, r.sentenceHash === hash]),
+    [
+      ["p1", "p1", "primary", true],
+      ["s1", "p1", "shadow", true],
+      ["p2", "p2", "primary", true],
+    ],
+  );
+  // The latest primary prediction of the sentence, found through the new index.
+  assert.equal(store.recordFeedback({ sentence: "storm warning", label: "Relevant" }).predictionId, "p2");
+  store.insert([event("p3", "storm warning", { time: 300 })]);
+  assert.equal(store.recordFeedback({ sentence: "storm warning", label: "Relevant" }).predictionId, "p3");
+  store.close();
+
+  const upgraded = new DatabaseSync(path, { readOnly: true });
+  assert.equal(upgraded.prepare("PRAGMA user_version").get()?.user_version, LOG_SCHEMA_VERSION);
+  const indexes = upgraded
+    .prepare(
+      "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'predictions' AND sql IS NOT NULL",
+    )
+    .all()
+    .map((row) => row.name)
+    .sort();
+  assert.deepEqual(indexes, ["predictions_model", "predictions_sentence", "predictions_time"]);
+  const keyed = upgraded.prepare("SELECT id, sentence_key FROM predictions ORDER BY id").all();
+  assert.deepEqual(
+    keyed.map((row) => [row.id, row.sentence_key]),
+    [
+      ["p1", sentenceKey(hash)],
+      ["p2", sentenceKey(hash)],
+      ["p3", sentenceKey(hash)],
+      ["s1", null],
+    ],
+  );
+  upgraded.close();
+});
+
+test("feedback by sentence is answered from the sentence index, not a scan of the log", () => {
+  const store = new LogStore(join(dir, "plan.db"));
+  store.close();
+  const db = new DatabaseSync(join(dir, "plan.db"), { readOnly: true });
+  const plan = db
+    .prepare(
+      `EXPLAIN QUERY PLAN SELECT request_id FROM predictions
+       WHERE sentence_key = ? AND sentence_hash = ? AND route = 'primary' ORDER BY time DESC LIMIT 1`,
+    )
+    .all(1, "x")
+    .map((row) => String(row.detail))
+    .join("\n");
+  assert.match(plan, /USING INDEX predictions_sentence/);
+  db.close();
 });

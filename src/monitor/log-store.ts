@@ -7,7 +7,7 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { DatabaseSync, type SQLOutputValue, type StatementSync } from "node:sqlite";
 import { siftError } from "../errors.ts";
-import { applySchema } from "./log-schema.ts";
+import { applySchema, sentenceKey } from "./log-schema.ts";
 import { countOov, sentenceHash, tokenize } from "./tokens.ts";
 import type {
   FeedbackInput,
@@ -61,8 +61,8 @@ export class LogStore {
       ? null
       : this.#db.prepare(
           `INSERT OR IGNORE INTO predictions (id, request_id, time, model, version, score, label, latency_ms,
-             route, variant, sentence_hash, sentence, tokens, oov_tokens)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+             route, variant, sentence_hash, sentence, tokens, oov_tokens, sentence_key)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         );
   }
 
@@ -93,6 +93,7 @@ export class LogStore {
   #values(e: PredictionEvent): Array<string | number | null> {
     const tokens = tokenize(e.sentence);
     const vocabulary = this.#vocabularies.get(`${e.model}@${e.version}`) ?? null;
+    const hash = sentenceHash(e.sentence);
     return [
       e.id,
       e.requestId ?? e.id,
@@ -104,10 +105,12 @@ export class LogStore {
       e.latencyMs,
       e.route,
       e.variant,
-      sentenceHash(e.sentence),
+      hash,
       this.#keepSentences ? e.sentence : null,
       tokens.length,
       countOov(tokens, vocabulary),
+      // Only primary rows are looked up by sentence; shadow rows stay out of that index.
+      e.route === "primary" ? sentenceKey(hash) : null,
     ];
   }
 
@@ -164,9 +167,10 @@ export class LogStore {
     const hash = sentenceHash(sentence);
     const row = this.#db
       .prepare(
-        "SELECT request_id FROM predictions WHERE sentence_hash = ? AND route = 'primary' ORDER BY time DESC LIMIT 1",
+        `SELECT request_id FROM predictions
+         WHERE sentence_key = ? AND sentence_hash = ? AND route = 'primary' ORDER BY time DESC LIMIT 1`,
       )
-      .get(hash);
+      .get(sentenceKey(hash), hash);
     if (row === undefined) return { key: `sentence:${hash}`, predictionId: null, hash, sentence };
     const requestId = str(row, "request_id");
     return { key: requestId, predictionId: requestId, hash, sentence };
