@@ -98,6 +98,11 @@ export const errorCatalogue = {
     4,
     "The archive member %s would be written outside the output. sift never writes outside the output path.",
   ),
+  DATA_WORKER_FAILED: spec(
+    500,
+    1,
+    "%s failed in a worker thread: %s. Run again; if it fails again, report it with this message.",
+  ),
   DATA_ONE_CLASS: spec(
     400,
     4,

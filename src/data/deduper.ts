@@ -3,7 +3,7 @@
  * and a group whose rows disagree on the label is resolved by the conflict policy. Rows arrive one
  * at a time, so a reader can feed it while it reads.
  */
-import { seededHash } from "./group-allocation.ts";
+import { GrowableUint32 } from "./growable.ts";
 import { compareStrings, orderByHash, orderTies } from "./hash-order.ts";
 import type { StepTally } from "./step-report.ts";
 import type { CleanRow, ConflictPolicy, Label } from "./types.ts";
@@ -82,6 +82,7 @@ interface Entry {
 export class Deduper {
   private readonly enabled: boolean;
   private readonly entries: Entry[] = [];
+  private readonly hashes = new GrowableUint32();
   /** What `finish` sorted: row order by key, and each row's place among the kept rows (or END). */
   private sorted: { order: Uint32Array; position: Int32Array; kept: number } | null = null;
 
@@ -89,8 +90,10 @@ export class Deduper {
     this.enabled = enabled;
   }
 
-  add(row: number, text: string, label: Label, key: string): void {
+  /** `hash` is `seededHash(key, 0)` (computed where the key is, e.g. in the thread that cleaned the text). */
+  add(row: number, text: string, label: Label, key: string, hash: number): void {
     this.entries.push({ text, label, key, sourceRows: [row] });
+    this.hashes.push(hash);
   }
 
   /** The clean rows in the order their keys first appeared; groups are resolved into `tally`. Call once. */
@@ -136,8 +139,7 @@ export class Deduper {
   private linkDuplicates(): Links {
     const entries = this.entries;
     const n = entries.length;
-    const hashes = new Uint32Array(n);
-    for (let i = 0; i < n; i++) hashes[i] = seededHash((entries[i] as Entry).key, 0);
+    const hashes = this.hashes.view();
     const order = orderByHash(hashes);
     orderTies(order, hashes, (a, b) => compareStrings((entries[a] as Entry).key, (entries[b] as Entry).key));
     const next = new Int32Array(n).fill(END);

@@ -124,7 +124,7 @@ describe("fast paths agree with the general forms", () => {
         (keys) => {
           const deduper = new Deduper(true);
           for (const [i, key] of keys.entries()) {
-            deduper.add(i + 1, key.toUpperCase(), i % 3 ? RELEVANT : NOT_RELEVANT, key);
+            deduper.add(i + 1, key.toUpperCase(), i % 3 ? RELEVANT : NOT_RELEVANT, key, seededHash(key, 0));
           }
           const rows = deduper.finish("majority", new StepTally());
           const canonical = deduper.canonicalOrder();

@@ -4,12 +4,14 @@
  * kept raw only when the caller asks for them.
  */
 import { siftErrorWithDetails } from "../errors.ts";
+import type { ChunkResult, ChunkSink } from "./chunk-read.ts";
 import { resolveCleaningConfig } from "./cleaning-config.ts";
 import { fingerprint, fingerprintInOrder } from "./fingerprint.ts";
 import { GrowableUint32 } from "./growable.ts";
 import { lengthStats } from "./inspect.ts";
 import { type RowSink, type StreamedSource, streamSource } from "./read-source.ts";
 import { type CleaningResult, RowCleaner } from "./row-cleaner.ts";
+import { Interner } from "./source-columns.ts";
 import type {
   CleaningConfig,
   CleaningReport,
@@ -46,6 +48,10 @@ class Preparation {
   private readonly cleaner: RowCleaner;
   /** Characters per raw text: enough for the length statistics when the rows are not kept. */
   private readonly lengths = new GrowableUint32();
+  /** Rows taken so far through `addChunk` (chunks number their rows from 1, in order). */
+  private rowsRead = 0;
+  /** One string per distinct label across chunks, as the row-by-row reader keeps them. */
+  private readonly labelNames = new Interner();
 
   constructor(config: CleaningConfig, options: PrepareOptions, keepRaw: boolean) {
     this.raw = keepRaw ? [] : null;
@@ -58,6 +64,22 @@ class Preparation {
     this.cleaner.add(row);
     this.lengths.push(row.text?.length ?? 0);
     this.raw?.push(row);
+  }
+
+  /** Rows already read, cleaned and keyed in a chunk (chunk-read.ts), next in the source's order. */
+  addChunk(chunk: ChunkResult): void {
+    const { texts, keys, keyHashes, state, rawLengths, labels, classLabels } = chunk;
+    const names = chunk.labelNames.map((name) => this.labelNames.get(name));
+    this.cleaner.absorbTextTallies(chunk.tallies);
+    for (let i = 0; i < chunk.rows; i++) {
+      const row = ++this.rowsRead;
+      const code = labels[i] as number;
+      const label = code === 0 ? null : (names[code - 1] as string);
+      const classLabel = classLabels[i] as number;
+      this.validator.addRead(row, state[i] as number, label, Number.isNaN(classLabel) ? null : classLabel);
+      this.cleaner.addCleaned(row, label, texts[i] ?? null, keys[i] as string, keyHashes[i] as number);
+      this.lengths.push(rawLengths[i] as number);
+    }
   }
 
   /** Throws what is fatal: unknown labels first, then nothing usable left after cleaning. */
@@ -94,8 +116,11 @@ export function prepareDataset(dataset: Dataset, options: PrepareOptions = {}): 
   return prepared({ ...dataset, rows: options.keepRawRows === false ? [] : dataset.rows }, checked, options);
 }
 
-/** Reads a source, handing each row to the sink; says what the source was. */
-export type StreamReader = (sink: RowSink) => Promise<StreamedSource>;
+/**
+ * Reads a source, handing each row to the sink (or, given `chunks` and a source that can, chunks
+ * of rows read and cleaned in two threads); says what the source was.
+ */
+export type StreamReader = (sink: RowSink, chunks?: ChunkSink) => Promise<StreamedSource>;
 
 /**
  * Streams a source through validation and cleaning. A bad cleaning config is reported after the
@@ -115,15 +140,25 @@ export async function streamChecked(
   }
   const keepRaw = options.keepRawRows ?? true;
   const preparation = config === undefined ? undefined : new Preparation(config, options, keepRaw);
-  const streamed = await read((row) => preparation?.add(row));
+  // Chunks cleaned in two threads replace the row-by-row pass when nothing needs the raw rows.
+  const chunks: ChunkSink | undefined =
+    preparation === undefined || config === undefined || keepRaw || !parallelRead(options)
+      ? undefined
+      : { config, add: (chunk) => preparation.addChunk(chunk) };
+  const streamed = await read((row) => preparation?.add(row), chunks);
   if (preparation === undefined) throw configError;
   const checked = preparation.check(source, streamed.issues);
   const { format, columns, issues } = streamed;
   return { source, format, columns, rows: preparation.raw ?? [], issues, ...checked };
 }
 
+/** Whether a large SQLite source may be read and cleaned in two threads (offloadText is the other way). */
+function parallelRead(options: PrepareOptions): boolean {
+  return options.parallelRead !== false && options.offloadText !== true;
+}
+
 export async function prepareData(source: string, options: PrepareOptions = {}): Promise<PreparedData> {
-  const read: StreamReader = (sink) => streamSource(source, options, sink, options);
+  const read: StreamReader = (sink, chunks) => streamSource(source, options, sink, { ...options, chunks });
   const { validation, cleaned, rawTextLength, canonical, ...dataset } = await streamChecked(
     source,
     read,

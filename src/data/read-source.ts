@@ -7,12 +7,13 @@ import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { siftError } from "../errors.ts";
+import type { ChunkSink } from "./chunk-read.ts";
 import { readCsvRows, type TextRows } from "./csv-reader.ts";
 import { detectFormat } from "./detect-format.ts";
 import { readJsonlRows } from "./jsonl-reader.ts";
 import { decodePackage } from "./package-decoder.ts";
 import { type SourceColumns, sourceColumns } from "./source-columns.ts";
-import { forEachSqliteRow, type RowSink } from "./sqlite-reader.ts";
+import { forEachSqliteRow, type RowSink, streamSqliteRows } from "./sqlite-reader.ts";
 import { decodeText } from "./text-decoding.ts";
 import type { DataIssue, Dataset, RawRow, SourceFormat, SourceOptions } from "./types.ts";
 
@@ -34,6 +35,23 @@ export interface StreamedSource {
 export interface StreamHooks {
   /** Called as each phase starts: "unpack" (packages only), then "read". */
   readonly onPhase?: (phase: "unpack" | "read") => void;
+  /**
+   * Takes a large SQLite table (or package) read and cleaned in chunks by two threads, in order,
+   * instead of its rows one by one (see chunk-read.ts); other sources still go row by row.
+   */
+  readonly chunks?: ChunkSink;
+}
+
+function sqliteRows(
+  dbPath: string,
+  columns: SourceColumns,
+  source: string,
+  sink: RowSink,
+  hooks: StreamHooks,
+): Promise<readonly string[]> | readonly string[] {
+  return hooks.chunks === undefined
+    ? forEachSqliteRow(dbPath, columns, source, sink)
+    : streamSqliteRows(dbPath, columns, source, sink, hooks.chunks);
 }
 
 /** Decodes a package into a private temporary directory, streams it, and removes the directory. */
@@ -49,7 +67,7 @@ async function streamPackage(
     hooks.onPhase?.("unpack");
     await decodePackage(path, dbPath, { hash: false });
     hooks.onPhase?.("read");
-    return forEachSqliteRow(dbPath, columns, path, sink);
+    return await sqliteRows(dbPath, columns, path, sink, hooks);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -72,7 +90,7 @@ async function streamRows(
       return { columns: await streamPackage(path, columns, sink, hooks), issues: [] };
     case "sqlite":
       hooks.onPhase?.("read");
-      return { columns: forEachSqliteRow(path, columns, path, sink), issues: [] };
+      return { columns: await sqliteRows(path, columns, path, sink, hooks), issues: [] };
     default: {
       // Text sources are parsed whole (their parsers need the whole text); rows then stream on.
       hooks.onPhase?.("read");

@@ -7,9 +7,11 @@
  * rows wait in arrival order for their cleaned text, so the result is the same.
  */
 import { Deduper } from "./deduper.ts";
+import { seededHash } from "./group-allocation.ts";
 import { type LabelMatcher, labelMatcher } from "./labels.ts";
 import { normalisedKey } from "./normalised-key.ts";
-import { canonicalLabel, decidedLabel, hasUsableText } from "./row-steps.ts";
+import { canonicalLabel, canonicalLabelOf, decidedLabel, hasUsableText } from "./row-steps.ts";
+import type { TallySnapshot } from "./step-report.ts";
 import { StepTally } from "./step-report.ts";
 import { TextOffload } from "./text-offload.ts";
 import { TextPass, textTransforms } from "./text-transforms.ts";
@@ -63,6 +65,21 @@ export class RowCleaner {
     this.offload.push(row.text);
   }
 
+  /** The text pass's tallies over rows cleaned elsewhere (a chunk's), which come next. */
+  absorbTextTallies(tallies: readonly TallySnapshot[]): void {
+    this.text.absorb(tallies);
+  }
+
+  /**
+   * A row whose text was already cleaned (and its key found) elsewhere, e.g. in a chunk read by
+   * another thread; its text tallies come through `absorbTextTallies`. Not with `offload`.
+   */
+  addCleaned(row: number, rawLabel: string | null, text: string | null, key: string, hash: number): void {
+    this.rowsIn++;
+    const label = canonicalLabelOf(row, rawLabel, this.match, this.labels);
+    this.afterText(row, text, label, key, hash);
+  }
+
   /** The next waiting row's cleaned text, back from the worker. */
   private cleaned(text: string | null): void {
     const row = this.pendingRows[this.head] as number;
@@ -76,8 +93,14 @@ export class RowCleaner {
     this.afterText(row, text, label);
   }
 
-  /** The steps after the text transforms. */
-  private afterText(row: number, text: string | null, label: Label | null): void {
+  /** The steps after the text transforms; `key` and `hash` when already known. */
+  private afterText(
+    row: number,
+    text: string | null,
+    label: Label | null,
+    key?: string,
+    hash?: number,
+  ): void {
     if (label === null) return;
     this.labelled++;
     if (!hasUsableText(row, text, this.empty)) return;
@@ -85,7 +108,10 @@ export class RowCleaner {
     const decided = decidedLabel(text, label, this.config.cantDecide, this.undecided);
     if (decided === null) return;
     this.decided++;
-    this.deduper.add(row, text, decided, normalisedKey(text));
+    if (key === undefined || hash === undefined) {
+      const found = normalisedKey(text);
+      this.deduper.add(row, text, decided, found, seededHash(found, 0));
+    } else this.deduper.add(row, text, decided, key, hash);
   }
 
   /** After `finish`: the clean rows in the fingerprint's canonical order, when cleaning already knows it. */

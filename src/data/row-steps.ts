@@ -4,6 +4,7 @@
  * `RowCleaner` also uses when it fuses the steps into one pass, so both give the same rows.
  */
 import { Deduper, majorityLabel } from "./deduper.ts";
+import { seededHash } from "./group-allocation.ts";
 import type { LabelMatcher } from "./labels.ts";
 import { normalisedKey } from "./normalised-key.ts";
 import { type StepResult, StepTally } from "./step-report.ts";
@@ -62,16 +63,22 @@ export interface LabelledRawRow {
 
 /** The row's canonical label, or null (counted as dropped) when it is NULL or unknown. */
 export function canonicalLabel(row: RawRow, match: LabelMatcher, tally: StepTally): Label | null {
-  const label = row.label === null ? null : match(row.label);
+  return canonicalLabelOf(row.row, row.label, match, tally);
+}
+
+/** `canonicalLabel` of row number `row` whose raw label is `raw`. */
+export function canonicalLabelOf(
+  row: number,
+  raw: string | null,
+  match: LabelMatcher,
+  tally: StepTally,
+): Label | null {
+  const label = raw === null ? null : match(raw);
   if (label === null) {
-    tally.count(
-      row.label === null ? "label-null" : "label-unknown",
-      `row ${row.row}: ${row.label}`,
-      "(dropped)",
-    );
+    tally.count(raw === null ? "label-null" : "label-unknown", `row ${row}: ${raw}`, "(dropped)");
     return null;
   }
-  if (label !== row.label) tally.count("label-respelled", String(row.label), label);
+  if (label !== raw) tally.count("label-respelled", String(raw), label);
   return label;
 }
 
@@ -140,7 +147,10 @@ export function dedupeStep(
 ): StepResult<CleanRow> {
   const tally = new StepTally();
   const deduper = new Deduper(enabled);
-  for (const row of rows) deduper.add(row.row, row.text, row.label, normalisedKey(row.text));
+  for (const row of rows) {
+    const key = normalisedKey(row.text);
+    deduper.add(row.row, row.text, row.label, key, seededHash(key, 0));
+  }
   const out = deduper.finish(policy, tally);
   return { rows: out, report: tally.report("duplicates", rows.length, out.length) };
 }

@@ -1,6 +1,8 @@
 /** Reads labelled rows from a SQLite database file (a plain source, or a decoded package). */
 import { DatabaseSync } from "node:sqlite";
 import { siftError } from "../errors.ts";
+import { type ChunkSink, planChunks } from "./chunk-read.ts";
+import { readChunksInParallel } from "./parallel-read.ts";
 import { Interner, numberOrNull, requireColumns, type SourceColumns, textOrNull } from "./source-columns.ts";
 import { quoteIdent, scanTable } from "./sqlite-scan.ts";
 import type { RawRow } from "./types.ts";
@@ -13,16 +15,8 @@ export interface SqliteRows {
 /** Receives rows one at a time, in the source's order. */
 export type RowSink = (row: RawRow) => void;
 
-/**
- * Streams the rows of `columns.table` to `sink` without holding them, and returns the table's
- * columns. Throws DATA_NO_TABLE / DATA_NO_COLUMN before the first row, DATA_NO_ROWS after none.
- */
-export function forEachSqliteRow(
-  dbPath: string,
-  columns: SourceColumns,
-  source: string,
-  sink: RowSink,
-): readonly string[] {
+/** Opens the database and checks the table and columns; throws DATA_NO_TABLE / DATA_NO_COLUMN. */
+function openChecked(dbPath: string, columns: SourceColumns): { db: DatabaseSync; present: string[] } {
   const db = new DatabaseSync(dbPath, { readOnly: true });
   try {
     const tables = db
@@ -37,6 +31,56 @@ export function forEachSqliteRow(
       .all()
       .map((r) => String(r.name));
     requireColumns(columns.table, present, columns);
+    return { db, present };
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+function selectList(columns: SourceColumns, present: readonly string[]): string {
+  const classLabel = present.includes(columns.classLabel) ? quoteIdent(columns.classLabel) : "NULL";
+  return `${quoteIdent(columns.text)}, ${quoteIdent(columns.label)}, ${classLabel}`;
+}
+
+/**
+ * Streams the rows of `columns.table` to `sink` without holding them, and returns the table's
+ * columns. Throws DATA_NO_TABLE / DATA_NO_COLUMN before the first row, DATA_NO_ROWS after none.
+ */
+export function forEachSqliteRow(
+  dbPath: string,
+  columns: SourceColumns,
+  source: string,
+  sink: RowSink,
+): readonly string[] {
+  const { db, present } = openChecked(dbPath, columns);
+  try {
+    const count = selectRows(db, columns, present, sink);
+    if (count === 0) throw siftError("DATA_NO_ROWS", source);
+    return present;
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * As `forEachSqliteRow`, but a table large enough (see chunk-read.ts) is read and cleaned in
+ * chunks by two threads and handed to `chunks` in order instead of row by row to `sink`.
+ */
+export async function streamSqliteRows(
+  dbPath: string,
+  columns: SourceColumns,
+  source: string,
+  sink: RowSink,
+  chunks: ChunkSink,
+): Promise<readonly string[]> {
+  const { db, present } = openChecked(dbPath, columns);
+  try {
+    const plan = planChunks(db, columns.table, selectList(columns, present), present);
+    if (plan !== null) {
+      await readChunksInParallel(db, dbPath, source, plan, chunks);
+      return present;
+    }
     const count = selectRows(db, columns, present, sink);
     if (count === 0) throw siftError("DATA_NO_ROWS", source);
     return present;
@@ -57,11 +101,9 @@ function selectRows(
   present: readonly string[],
   sink: RowSink,
 ): number {
-  const classLabel = present.includes(columns.classLabel) ? quoteIdent(columns.classLabel) : "NULL";
-  const list = `${quoteIdent(columns.text)}, ${quoteIdent(columns.label)}, ${classLabel}`;
   const labels = new Interner();
   let row = 0;
-  return scanTable(db, columns.table, list, present, (values, at) => {
+  return scanTable(db, columns.table, selectList(columns, present), present, (values, at) => {
     const label = textOrNull(values[at + 1]);
     sink({
       row: ++row,

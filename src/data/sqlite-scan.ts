@@ -26,7 +26,9 @@ function isPlainRowidScan(db: DatabaseSync, table: string, select: string, rowid
   try {
     const safe = db
       .prepare(
-        `SELECT coalesce(max(${rowid}) <= 9007199254740991 AND min(${rowid}) >= -9007199254740991, 1) AS safe FROM ${quoteIdent(table)}`,
+        // Two subqueries, so SQLite answers each from the ends of the rowid b-tree (max and min in
+        // one query would scan the whole table).
+        `SELECT coalesce((SELECT max(${rowid}) FROM ${quoteIdent(table)}) <= 9007199254740991 AND (SELECT min(${rowid}) FROM ${quoteIdent(table)}) >= -9007199254740991, 1) AS safe`,
       )
       .get();
     return safe?.safe === 1;

@@ -8,6 +8,7 @@
  * `receiveMessageOnPort`, and `finish` waits on a shared counter the worker bumps per reply.
  */
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from "node:worker_threads";
+import { siftError } from "../errors.ts";
 import { TextPass, textTransforms } from "./text-transforms.ts";
 import type { OffloadData, OffloadReply, OffloadRequest } from "./text-worker.ts";
 import type { CleaningConfig, StepReport } from "./types.ts";
@@ -41,7 +42,16 @@ export class TextOffload {
   private outstanding = 0;
   private reports: StepReport[] | null = null;
 
-  constructor(config: CleaningConfig, sink: CleanedSink, threshold = OFFLOAD_THRESHOLD) {
+  private readonly workerUrl: URL;
+
+  /** `workerUrl`: the worker's script (tests pass one that fails). */
+  constructor(
+    config: CleaningConfig,
+    sink: CleanedSink,
+    threshold = OFFLOAD_THRESHOLD,
+    workerUrl = new URL("./text-worker.ts", import.meta.url),
+  ) {
+    this.workerUrl = workerUrl;
     this.config = config;
     this.sink = sink;
     this.threshold = threshold;
@@ -93,7 +103,7 @@ export class TextOffload {
     const { port1, port2 } = new MessageChannel();
     const posted = new Int32Array(new SharedArrayBuffer(4));
     const workerData: OffloadData = { config: this.config, port: port2, posted };
-    const worker = new Worker(new URL("./text-worker.ts", import.meta.url), {
+    const worker = new Worker(this.workerUrl, {
       workerData,
       transferList: [port2],
       resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 48 },
@@ -118,6 +128,16 @@ export class TextOffload {
 
   /** Handles the replies that have arrived; with `wait`, waits for at least one first. */
   private take(running: Running, wait: boolean): void {
+    try {
+      this.takeReplies(running, wait);
+    } catch (error) {
+      running.port.close();
+      void running.worker.terminate();
+      throw error;
+    }
+  }
+
+  private takeReplies(running: Running, wait: boolean): void {
     for (;;) {
       const seen = Atomics.load(running.posted, 0);
       const received = receiveMessageOnPort(running.port);
@@ -133,7 +153,7 @@ export class TextOffload {
 
   private handle(reply: OffloadReply): void {
     this.outstanding--;
-    if (reply.error !== undefined) throw new Error(`text cleaning worker failed: ${reply.error}`);
+    if (reply.error !== undefined) throw siftError("DATA_WORKER_FAILED", "Cleaning the texts", reply.error);
     if (reply.reports !== undefined) this.reports = reply.reports;
     const { texts } = reply;
     if (texts === undefined) return;

@@ -6,7 +6,7 @@
 import { decodeHTML } from "entities";
 import { NON_ASCII } from "./ascii.ts";
 import { removeReplacementChars, repairMojibake } from "./mojibake.ts";
-import { StepTally } from "./step-report.ts";
+import { StepTally, type TallySnapshot } from "./step-report.ts";
 import type { CleaningConfig, EntityPolicy, SigilPolicy, StepReport } from "./types.ts";
 
 export interface TextTransform {
@@ -187,6 +187,19 @@ export class TextPass {
       current = next;
     }
     return current;
+  }
+
+  /** Each transform's tally so far, as plain data (see `absorb`). */
+  snapshot(): TallySnapshot[] {
+    return this.tallies.map((tally) => tally.snapshot());
+  }
+
+  /** Adds the tallies of a pass with the same transforms over the texts that came next. */
+  absorb(next: readonly TallySnapshot[]): void {
+    for (let i = 0; i < this.tallies.length; i++) {
+      const snapshot = next[i];
+      if (snapshot !== undefined) (this.tallies[i] as StepTally).absorb(snapshot);
+    }
   }
 
   /** One report per transform; a text transform keeps every row. */

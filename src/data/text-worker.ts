@@ -47,7 +47,7 @@ port.on("message", (request: OffloadRequest) => {
   try {
     reply = answer(request);
   } catch (error) {
-    reply = { error: error instanceof Error ? (error.stack ?? error.message) : String(error) };
+    reply = { error: error instanceof Error ? error.message : String(error) };
   }
   port.postMessage(reply);
   Atomics.add(posted, 0, 1);

@@ -142,6 +142,14 @@ export interface PrepareOptions extends SourceOptions {
    * only pays when a second core is free (see bench:data).
    */
   readonly offloadText?: boolean;
+  /**
+   * Read and clean a large SQLite source or package (100,000 rows or more, rowids not sparse) in
+   * two threads — this one and a worker, each taking chunks of the rowid range — when the raw rows
+   * are not kept (default true; same rows, order, reports and fingerprint as one thread). Uses
+   * the second core and about 40 MB more memory; false reads in this thread only. `offloadText`
+   * turns it off.
+   */
+  readonly parallelRead?: boolean;
   /** Called as each phase starts ("unpack" for packages only), e.g. to show progress or time them. */
   readonly onPhase?: (phase: PreparePhase) => void;
 }

@@ -3,6 +3,7 @@
  * user sees them all at once. Only `assertValid` throws, at the edge, for what is fatal.
  */
 import { siftErrorWithDetails } from "../errors.ts";
+import { RAW_BLANK, RAW_NULL } from "./chunk-read.ts";
 import { CLASS_LABEL_CODES, LABELS, type LabelMatcher, labelMatcher } from "./labels.ts";
 import { type SourceColumns, sourceColumns } from "./source-columns.ts";
 import type { CleaningConfig, DataIssue, Dataset, RawRow, SourceOptions, ValidationReport } from "./types.ts";
@@ -18,40 +19,48 @@ class IssueList {
   }
 }
 
-function checkText(row: RawRow, column: string, list: IssueList): void {
-  if (row.text === null) list.add(row.row, column, "NULL_TEXT", "text is NULL");
-  else if (row.text.trim() === "") list.add(row.row, column, "EMPTY_TEXT", "text is empty");
+/** RAW_NULL / RAW_BLANK (or 0) for a raw text, as chunk-read.ts records them. */
+function textState(text: string | null): number {
+  if (text === null) return RAW_NULL;
+  return text.trim() === "" ? RAW_BLANK : 0;
+}
+
+function checkText(row: number, state: number, column: string, list: IssueList): void {
+  if (state === RAW_NULL) list.add(row, column, "NULL_TEXT", "text is NULL");
+  else if (state === RAW_BLANK) list.add(row, column, "EMPTY_TEXT", "text is empty");
 }
 
 function checkLabel(
-  row: RawRow,
+  row: number,
+  raw: string | null,
+  classLabel: number | null,
   columns: SourceColumns,
   match: LabelMatcher,
   list: IssueList,
 ): string | null {
-  if (row.label === null) {
-    list.add(row.row, columns.label, "NULL_LABEL", "label is NULL");
+  if (raw === null) {
+    list.add(row, columns.label, "NULL_LABEL", "label is NULL");
     return null;
   }
-  const label = match(row.label);
+  const label = match(raw);
   if (label === null) {
     list.add(
-      row.row,
+      row,
       columns.label,
       "UNKNOWN_LABEL",
-      `label ${JSON.stringify(row.label)} is not one of ${LABELS.join(", ")}`,
+      `label ${JSON.stringify(raw)} is not one of ${LABELS.join(", ")}`,
     );
-    return row.label;
+    return raw;
   }
-  if (label !== row.label) {
-    list.add(row.row, columns.label, "LABEL_SPELLING", `label ${JSON.stringify(row.label)} read as ${label}`);
+  if (label !== raw) {
+    list.add(row, columns.label, "LABEL_SPELLING", `label ${JSON.stringify(raw)} read as ${label}`);
   }
-  if (row.classLabel !== null && row.classLabel !== CLASS_LABEL_CODES[label]) {
+  if (classLabel !== null && classLabel !== CLASS_LABEL_CODES[label]) {
     list.add(
-      row.row,
+      row,
       columns.classLabel,
       "CLASS_LABEL_MISMATCH",
-      `class_label ${row.classLabel} disagrees with ${label} (${CLASS_LABEL_CODES[label]}); the label column wins`,
+      `class_label ${classLabel} disagrees with ${label} (${CLASS_LABEL_CODES[label]}); the label column wins`,
     );
   }
   return label;
@@ -72,12 +81,17 @@ export class RowValidator {
   }
 
   add(row: RawRow): void {
+    this.addRead(row.row, textState(row.text), row.label, row.classLabel);
+  }
+
+  /** A row as chunk-read.ts gives it: its number, text state (RAW_NULL / RAW_BLANK / 0), label and class label. */
+  addRead(row: number, state: number, raw: string | null, classLabel: number | null): void {
     this.rows++;
-    checkText(row, this.columns.text, this.list);
-    const label = checkLabel(row, this.columns, this.match, this.list);
+    checkText(row, state, this.columns.text, this.list);
+    const label = checkLabel(row, raw, classLabel, this.columns, this.match, this.list);
     if (label === null) return;
     this.labelCounts[label] = (this.labelCounts[label] ?? 0) + 1;
-    if (row.label !== null && this.match(row.label) === null)
+    if (raw !== null && this.match(raw) === null)
       this.unknownLabels[label] = (this.unknownLabels[label] ?? 0) + 1;
   }
 

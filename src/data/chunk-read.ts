@@ -1,0 +1,180 @@
+/**
+ * Reading a large SQLite table in chunks of its rowid range, each chunk read and its texts cleaned
+ * on its own, so two threads can share the work. A chunk's result is columnar plain data (arrays
+ * of strings, typed arrays, the text pass's tallies): cheap to post from a worker, and merged in
+ * chunk order it gives the rows, numbers and reports that one pass over the table gives.
+ */
+import type { DatabaseSync, StatementSync } from "node:sqlite";
+import { seededHash } from "./group-allocation.ts";
+import { normalisedKey } from "./normalised-key.ts";
+import { numberOrNull, textOrNull } from "./source-columns.ts";
+import { quoteIdent, readsInChunks } from "./sqlite-scan.ts";
+import type { TallySnapshot } from "./step-report.ts";
+import { TextPass, type TextTransform, textTransforms } from "./text-transforms.ts";
+import type { CleaningConfig } from "./types.ts";
+
+/** Rowids per chunk: large enough that a chunk's message costs little, small enough to share the work evenly. */
+export const CHUNK_ROWIDS = 8192;
+/** Below this many rowids (rows, when they are dense) a second thread costs more (its start-up) than it saves. */
+export const PARALLEL_THRESHOLD = 100_000;
+/**
+ * Rowid ranges wider than this are read in one pass: chunks are cut by rowid, not counted, so a
+ * sparse range would mean many empty chunks (this many rowids make at most 8,192 chunks).
+ */
+const MAX_SPAN = CHUNK_ROWIDS * 8192;
+
+/** Slots of the counters a worker shares (an Int32Array): the next chunk to take, messages posted. */
+export const NEXT_CHUNK = 0;
+export const POSTED = 1;
+
+/** Bits of `ChunkResult.state`. */
+export const RAW_NULL = 1;
+/** The raw text is not NULL but blank (what validation reports as EMPTY_TEXT). */
+export const RAW_BLANK = 2;
+
+/** How a table is cut into chunks: rowids `first + k·width` up to the next chunk's first. */
+export interface ChunkPlan {
+  readonly table: string;
+  /** The selected columns (text, label, class label), as SQL. */
+  readonly list: string;
+  readonly rowid: string;
+  readonly first: number;
+  readonly width: number;
+  readonly chunks: number;
+}
+
+export interface ChunkResult {
+  readonly rows: number;
+  /** The cleaned text per row (null where the text is NULL). */
+  readonly texts: (string | null)[];
+  /** The normalised key of each cleaned text that is not blank ("" for the others). */
+  readonly keys: string[];
+  /** `seededHash(key, 0)` per row (0 where there is no key). */
+  readonly keyHashes: Uint32Array;
+  /** RAW_NULL / RAW_BLANK per row. */
+  readonly state: Uint8Array;
+  /** Characters in the raw text (0 for NULL). */
+  readonly rawLengths: Uint32Array;
+  /** 0 for a NULL label, else 1 + the label's index in `labelNames`. */
+  readonly labels: Uint16Array;
+  readonly labelNames: string[];
+  /** The class label column (NaN for NULL). */
+  readonly classLabels: Float64Array;
+  /** The text pass's tallies over this chunk, one per transform. */
+  readonly tallies: TallySnapshot[];
+}
+
+/** Receives the chunks of a table in order; `config` is the cleaning the chunks' texts get. */
+export interface ChunkSink {
+  readonly config: CleaningConfig;
+  add(chunk: ChunkResult): void;
+}
+
+function scalar(db: DatabaseSync, sql: string): unknown {
+  const row = db.prepare(sql).get();
+  return row === undefined ? undefined : Object.values(row)[0];
+}
+
+/**
+ * The chunk plan for `table`, or null when one pass is the way to read it: not in rowid order, or
+ * a rowid range narrower than `threshold` (too few rows to pay for a thread) or wider than MAX_SPAN.
+ * The range is read from the ends of the rowid b-tree: counting the rows would read them all.
+ */
+export function planChunks(
+  db: DatabaseSync,
+  table: string,
+  list: string,
+  columns: readonly string[],
+  threshold = PARALLEL_THRESHOLD,
+): ChunkPlan | null {
+  const rowid = readsInChunks(db, table, list, columns);
+  if (rowid === null) return null;
+  const from = quoteIdent(table);
+  const first = scalar(db, `SELECT min(${rowid}) FROM ${from}`);
+  const last = scalar(db, `SELECT max(${rowid}) FROM ${from}`);
+  if (typeof first !== "number" || typeof last !== "number") return null;
+  const span = last - first + 1;
+  if (!Number.isSafeInteger(span) || span < threshold || span > MAX_SPAN) return null;
+  return { table, list, rowid, first, width: CHUNK_ROWIDS, chunks: Math.ceil(span / CHUNK_ROWIDS) };
+}
+
+/** Reads and cleans chunks of a plan; one per thread, each with its own connection. */
+export class ChunkReader {
+  private readonly plan: ChunkPlan;
+  private readonly statement: StatementSync;
+  private readonly transforms: TextTransform[];
+
+  constructor(db: DatabaseSync, plan: ChunkPlan, config: CleaningConfig) {
+    this.plan = plan;
+    const { rowid, list, table } = plan;
+    this.statement = db.prepare(
+      `SELECT ${list} FROM ${quoteIdent(table)} WHERE ${rowid} >= ? AND ${rowid} < ? ORDER BY ${rowid}`,
+    );
+    this.statement.setReturnArrays(true);
+    this.transforms = textTransforms(config);
+  }
+
+  read(index: number): ChunkResult {
+    const from = this.plan.first + index * this.plan.width;
+    const values = this.statement.all(from, from + this.plan.width) as unknown as unknown[][];
+    const n = values.length;
+    const pass = new TextPass(this.transforms);
+    const texts: (string | null)[] = new Array(n);
+    const keys: string[] = new Array(n);
+    const keyHashes = new Uint32Array(n);
+    const state = new Uint8Array(n);
+    const rawLengths = new Uint32Array(n);
+    const labels = new Uint16Array(n);
+    const classLabels = new Float64Array(n);
+    const labelNames: string[] = [];
+    const labelCodes = new Map<string, number>();
+    for (let i = 0; i < n; i++) {
+      const row = values[i] as unknown[];
+      const raw = textOrNull(row[0]);
+      let text: string | null = null;
+      let key = "";
+      if (raw === null) state[i] = RAW_NULL;
+      else {
+        rawLengths[i] = raw.length;
+        if (raw.trim() === "") state[i] = RAW_BLANK;
+        text = pass.apply(raw);
+        if (text.trim() !== "") {
+          key = normalisedKey(text);
+          keyHashes[i] = seededHash(key, 0);
+        }
+      }
+      texts[i] = text;
+      keys[i] = key;
+      const label = textOrNull(row[1]);
+      if (label !== null) {
+        let code = labelCodes.get(label);
+        if (code === undefined) {
+          labelNames.push(label);
+          code = labelNames.length;
+          labelCodes.set(label, code);
+        }
+        labels[i] = code;
+      }
+      classLabels[i] = numberOrNull(row[2]) ?? Number.NaN;
+    }
+    return {
+      rows: n,
+      texts,
+      keys,
+      keyHashes,
+      state,
+      rawLengths,
+      labels,
+      labelNames,
+      classLabels,
+      tallies: pass.snapshot(),
+    };
+  }
+}
+
+/** The typed arrays of a result, to transfer rather than copy. */
+export function transferables(chunk: ChunkResult): ArrayBuffer[] {
+  return [chunk.keyHashes, chunk.state, chunk.rawLengths, chunk.labels, chunk.classLabels].map(
+    (array) => array.buffer as ArrayBuffer,
+  );
+}

@@ -1,0 +1,209 @@
+/**
+ * Reading and cleaning a large SQLite source in two threads gives exactly what one thread gives
+ * (rows, order, reports, validation, fingerprint), and a worker's failure surfaces as a catalogued
+ * sift error — for the parallel read and for the text offload.
+ */
+import assert from "node:assert/strict";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DatabaseSync } from "node:sqlite";
+import { after, before, describe, test } from "node:test";
+import { pathToFileURL } from "node:url";
+import { isSiftError } from "../errors.ts";
+import { CHUNK_ROWIDS, type ChunkResult, PARALLEL_THRESHOLD, planChunks } from "./chunk-read.ts";
+import { resolveCleaningConfig } from "./cleaning-config.ts";
+import { packDatabase } from "./pack.ts";
+import { readChunksInParallel } from "./parallel-read.ts";
+import { prepareData } from "./prepare.ts";
+import { TextOffload } from "./text-offload.ts";
+
+let dir: string;
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), "sift-parallel-test-"));
+});
+after(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const DIRT = [
+  " http://t.co/x1",
+  " via @news",
+  " &amp; more",
+  " don\u00e2\u20ac\u2122t",
+  "  spaced  out ",
+  "\ufffd",
+  " #Flood",
+  " ‰ÛÒ",
+  " Ｆｕｌｌ",
+];
+const LABELS = ["Relevant", "Not Relevant", " relevant ", "Can't Decide", "NOT RELEVANT", null];
+
+/** Row i of the test table: [text, label, class_label]. */
+function dirtyRow(i: number): [string | null, string | null, number] {
+  const base = i % 5 === 0 ? i % 40_000 : i;
+  let text: string | null = `Fire near town ${base}${DIRT[base % DIRT.length]}`;
+  if (i % 211 === 0) text = null;
+  else if (i % 173 === 0) text = "   ";
+  // Repeats of a text 40,000 rows apart alternate their label: conflicts, settled by majority or dropped.
+  let kind = i % 2;
+  if (i % 13 === 0) kind = i % LABELS.length;
+  else if (i % 5 === 0) kind = Math.floor(i / 40_000) % 2;
+  const label = LABELS[kind] ?? null;
+  return [text, label, i % 17 === 0 || label === "Relevant" ? 1 : 0];
+}
+
+/**
+ * Dirty rows: NULL, blank and dirty texts, odd and NULL labels, class labels that disagree, and
+ * texts repeated far apart (so duplicate groups, some conflicting, span chunks and threads). Some
+ * rows are deleted, so the rowid range has gaps.
+ */
+function buildTable(path: string, rows: number): void {
+  const db = new DatabaseSync(path);
+  db.exec("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;");
+  db.exec("CREATE TABLE data (text TEXT, choose_one TEXT, class_label INTEGER)");
+  const insert = db.prepare("INSERT INTO data VALUES (?, ?, ?)");
+  db.exec("BEGIN");
+  for (let i = 0; i < rows; i++) insert.run(...dirtyRow(i));
+  db.exec("COMMIT");
+  db.exec("DELETE FROM data WHERE rowid % 997 = 3 OR rowid BETWEEN 50000 AND 50100");
+  db.close();
+}
+
+describe("parallel read", () => {
+  test("a table big enough for two threads gives what one thread gives", async () => {
+    const path = join(dir, "big.db");
+    buildTable(path, PARALLEL_THRESHOLD + 3 * CHUNK_ROWIDS + 17);
+    const db = new DatabaseSync(path, { readOnly: true });
+    const plan = planChunks(db, "data", '"text", "choose_one", "class_label"', [
+      "text",
+      "choose_one",
+      "class_label",
+    ]);
+    db.close();
+    assert.ok(plan !== null && plan.chunks > 10, "the table is read in chunks");
+    for (const cleaning of [
+      {},
+      { conflicts: "drop" as const, cantDecide: "keep" as const, hashtags: "word" as const },
+    ]) {
+      const serial = await prepareData(path, { keepRawRows: false, parallelRead: false, cleaning });
+      const parallel = await prepareData(path, { keepRawRows: false, cleaning });
+      assert.ok(serial.rows.length > 50_000);
+      assert.ok(serial.report.steps.some((s) => (s.counts["conflicting-texts"] ?? 0) > 0));
+      assert.ok(serial.validation.issues.length > 1000);
+      assert.deepEqual(parallel, serial);
+    }
+    // A package goes the same way once unpacked.
+    const pkg = join(dir, "big.b64.tar.gz");
+    await packDatabase(path, pkg);
+    const fromPackage = await prepareData(pkg, { keepRawRows: false });
+    const serial = await prepareData(path, { keepRawRows: false, parallelRead: false });
+    const { rows, report, validation, fingerprint, rawTextLength } = fromPackage;
+    assert.deepEqual(
+      { rows, report, validation, fingerprint, rawTextLength },
+      {
+        rows: serial.rows,
+        report: serial.report,
+        validation: serial.validation,
+        fingerprint: serial.fingerprint,
+        rawTextLength: serial.rawTextLength,
+      },
+    );
+  });
+
+  test("small tables and sparse rowids are read in one pass", () => {
+    const db = new DatabaseSync(":memory:");
+    db.exec("CREATE TABLE data (text TEXT, choose_one TEXT)");
+    db.exec("INSERT INTO data (rowid, text, choose_one) VALUES (1, 'a', 'Relevant'), (2, 'b', 'Relevant')");
+    const columns = ["text", "choose_one"];
+    assert.equal(planChunks(db, "data", '"text", "choose_one"', columns), null);
+    db.exec("INSERT INTO data (rowid, text, choose_one) VALUES (9007199254740000, 'c', 'Relevant')");
+    assert.equal(planChunks(db, "data", '"text", "choose_one"', columns, 1), null);
+    db.close();
+  });
+});
+
+/** A worker script (plain JavaScript) written for the test. */
+async function workerScript(name: string, body: string): Promise<URL> {
+  const path = join(dir, `${name}.mjs`);
+  await writeFile(path, `import { workerData } from "node:worker_threads";\n${body}\n`);
+  return pathToFileURL(path);
+}
+
+/** Reads a small table in chunks with `workerUrl` as the worker; returns the chunks merged. */
+async function readWith(workerUrl: URL): Promise<ChunkResult[]> {
+  const path = join(dir, `small-${Math.random().toString(36).slice(2)}.db`);
+  buildTable(path, 3 * CHUNK_ROWIDS);
+  const db = new DatabaseSync(path, { readOnly: true });
+  try {
+    const columns = ["text", "choose_one", "class_label"];
+    const plan = planChunks(db, "data", '"text", "choose_one", "class_label"', columns, 1);
+    assert.ok(plan !== null);
+    const chunks: ChunkResult[] = [];
+    const sink = { config: resolveCleaningConfig({}), add: (chunk: ChunkResult) => chunks.push(chunk) };
+    await readChunksInParallel(db, path, "small.db", plan, sink, { workerUrl });
+    return chunks;
+  } finally {
+    db.close();
+  }
+}
+
+function isWorkerFailure(pattern: RegExp): (error: unknown) => boolean {
+  return (error) => {
+    assert.ok(isSiftError(error), `a sift error, not ${String(error)}`);
+    assert.equal(error.code, "DATA_WORKER_FAILED");
+    assert.match(error.message, pattern);
+    return true;
+  };
+}
+
+describe("a failing worker", () => {
+  test("an error the worker posts ends the read with DATA_WORKER_FAILED", async () => {
+    const url = await workerScript(
+      "posts-error",
+      `workerData.port.postMessage({ error: "disk on fire" });
+       Atomics.add(workerData.shared, 1, 1);
+       Atomics.notify(workerData.shared, 1);`,
+    );
+    await assert.rejects(readWith(url), isWorkerFailure(/small\.db.*disk on fire/));
+  });
+
+  test("a worker that throws ends the read with DATA_WORKER_FAILED", async () => {
+    const url = await workerScript("throws", `throw new Error("out of cheese");`);
+    await assert.rejects(readWith(url), isWorkerFailure(/out of cheese/));
+  });
+
+  test("a worker that exits before it is done ends the read with DATA_WORKER_FAILED", async () => {
+    const url = await workerScript("exits", "process.exit(3);");
+    await assert.rejects(readWith(url), isWorkerFailure(/exit code 3/));
+  });
+
+  test("the real worker reads its share of the chunks", async () => {
+    const chunks = await readWith(new URL("./chunk-worker.ts", import.meta.url));
+    assert.equal(chunks.length, 3);
+    const deleted = Array.from({ length: 3 * CHUNK_ROWIDS }, (_, i) => i + 1).filter((id) => id % 997 === 3);
+    assert.equal(
+      chunks.reduce((sum, chunk) => sum + chunk.rows, 0),
+      3 * CHUNK_ROWIDS - deleted.length,
+    );
+  });
+
+  test("an error the text offload's worker posts is DATA_WORKER_FAILED", async () => {
+    const url = await workerScript(
+      "offload-error",
+      `workerData.port.on("message", () => {
+         workerData.port.postMessage({ error: "bad text" });
+         Atomics.add(workerData.posted, 0, 1);
+         Atomics.notify(workerData.posted, 0);
+       });`,
+    );
+    const offload = new TextOffload(resolveCleaningConfig({}), () => {}, 0, url);
+    assert.throws(
+      () => {
+        for (let i = 0; i < 5 * 4096; i++) offload.push(`text ${i}`);
+        offload.finish(5 * 4096);
+      },
+      isWorkerFailure(/Cleaning the texts.*bad text/),
+    );
+  });
+});

@@ -1,0 +1,105 @@
+/**
+ * Reading a large SQLite table with both cores: this thread and one worker take chunks of the
+ * rowid range from a shared counter (whoever is free takes the next), each reading and cleaning
+ * its chunks, and this thread hands them to the sink strictly in chunk order — so the sink sees
+ * the rows as one pass would. The worker's failure (an error it posts, an uncaught one, or its
+ * exit before it is done) ends the read with DATA_WORKER_FAILED.
+ */
+import type { DatabaseSync } from "node:sqlite";
+import { MessageChannel, receiveMessageOnPort, Worker } from "node:worker_threads";
+import { siftError } from "../errors.ts";
+import {
+  type ChunkPlan,
+  ChunkReader,
+  type ChunkResult,
+  type ChunkSink,
+  NEXT_CHUNK,
+  POSTED,
+} from "./chunk-read.ts";
+import type { ChunkMessage, ChunkWorkerData } from "./chunk-worker.ts";
+
+const WORKER_URL = new URL("./chunk-worker.ts", import.meta.url);
+
+export interface ParallelReadOptions {
+  /** The worker's script (tests pass one that fails). */
+  readonly workerUrl?: URL;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Reads every chunk of `plan` (from `db` here, from `dbPath` in the worker) into `sink`, in order. */
+export async function readChunksInParallel(
+  db: DatabaseSync,
+  dbPath: string,
+  source: string,
+  plan: ChunkPlan,
+  sink: ChunkSink,
+  options: ParallelReadOptions = {},
+): Promise<void> {
+  const reader = new ChunkReader(db, plan, sink.config);
+  const shared = new Int32Array(new SharedArrayBuffer(8));
+  const { port1: port, port2 } = new MessageChannel();
+  const workerData: ChunkWorkerData = { dbPath, plan, config: sink.config, port: port2, shared };
+  const worker = new Worker(options.workerUrl ?? WORKER_URL, {
+    workerData,
+    transferList: [port2],
+    // Chunks are short-lived: a small young generation is enough and keeps the worker's memory low.
+    resourceLimits: { maxYoungGenerationSizeMb: 8 },
+  });
+  // What ended the worker, if it ended; either event also wakes the loop below.
+  let ended: string | null = null;
+  let wake: () => void = () => {};
+  const woken = new Promise<void>((resolve) => {
+    wake = resolve;
+  });
+  worker.on("error", (error) => {
+    ended ??= describe(error);
+    wake();
+  });
+  worker.on("exit", (code) => {
+    ended ??= `it stopped (exit code ${code}) before reading its chunks`;
+    wake();
+  });
+
+  const ready = new Map<number, ChunkResult>();
+  let merged = 0;
+  let workerDone = false;
+  /** Takes the worker's messages that have arrived. */
+  const receive = (): void => {
+    for (let got = receiveMessageOnPort(port); got !== undefined; got = receiveMessageOnPort(port)) {
+      const message = got.message as ChunkMessage;
+      if (message.error !== undefined)
+        throw siftError("DATA_WORKER_FAILED", `Reading ${source}`, message.error);
+      if (message.done === true) workerDone = true;
+      else if (message.index !== undefined && message.chunk !== undefined)
+        ready.set(message.index, message.chunk);
+    }
+  };
+  try {
+    while (merged < plan.chunks || !workerDone) {
+      const seen = Atomics.load(shared, POSTED);
+      receive();
+      const next = ready.get(merged);
+      if (next !== undefined) {
+        ready.delete(merged);
+        sink.add(next);
+        merged++;
+        continue;
+      }
+      // Nothing to merge yet: read a chunk here while the worker reads the one awaited.
+      const index = merged < plan.chunks ? Atomics.add(shared, NEXT_CHUNK, 1) : plan.chunks;
+      if (index < plan.chunks) {
+        ready.set(index, reader.read(index));
+        continue;
+      }
+      if (ended !== null && !workerDone) throw siftError("DATA_WORKER_FAILED", `Reading ${source}`, ended);
+      const wait = Atomics.waitAsync(shared, POSTED, seen);
+      if (wait.async) await Promise.race([wait.value, woken]);
+    }
+  } finally {
+    port.close();
+    await worker.terminate();
+  }
+}
