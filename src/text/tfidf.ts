@@ -51,9 +51,19 @@ export function makeAnalyzer(p: {
 
 interface Fitted {
   readonly terms: readonly string[];
+  /** idf per column (column order: what is saved). */
   readonly idf: Float64Array;
+  /**
+   * Terms are looked up, counted and cached under ids ranked by document frequency, most frequent
+   * first, so the few hundred n-grams most sentences share sit together in a few cache lines of
+   * each per-term array instead of being spread over all columns. `columnOf[id]` is the column.
+   */
+  readonly columnOf: Int32Array;
+  /** idf per id. */
+  readonly idfById: Float64Array;
+  /** Key → id. */
   readonly table: KeyTable;
-  /** Per-column scratch counts for one row; always all-zero between calls. */
+  /** Per-id scratch counts for one row; always all-zero between calls. */
   readonly counts: Int32Array;
   /** char_wb only: the columns of each word seen, so a known word costs one lookup. */
   readonly grams: GramCache | null;
@@ -70,16 +80,16 @@ export class TfidfVectorizer {
   readonly params: TfidfParams;
   private readonly analyzer: Analyzer;
   private readonly keyBuffer = new KeyBuffer();
-  /** Columns seen in the current row, in first-seen order (scratch, reused). */
+  /** Term ids seen in the current row, in first-seen order (scratch, reused). */
   private touched = new Int32Array(256);
   private touchedLength = 0;
-  /** float32-rounded tf·idf of the touched columns (scratch for accumulateDot). */
+  /** float32-rounded tf·idf of the touched ids (scratch for accumulateDot). */
   private touchedValues = new Float64Array(256);
   /** See pairsFor. */
   private pairs: Float64Array | null = null;
   private pairsCoef: Float64Array | null = null;
   private pairsOffset = 0;
-  /** Columns of one word's n-grams (scratch for the gram cache). */
+  /** Ids of one word's n-grams (scratch for the gram cache). */
   private wordCols = new Int32Array(256);
   private fitted: Fitted | null = null;
 
@@ -180,19 +190,19 @@ export class TfidfVectorizer {
     return this;
   }
 
-  private touch(col: number, counts: Int32Array): void {
-    if (counts[col] === 0) {
+  private touch(id: number, counts: Int32Array): void {
+    if (counts[id] === 0) {
       if (this.touchedLength === this.touched.length) {
         const next = new Int32Array(this.touched.length * 2);
         next.set(this.touched);
         this.touched = next;
       }
-      this.touched[this.touchedLength++] = col;
+      this.touched[this.touchedLength++] = id;
     }
-    counts[col] = (counts[col] as number) + 1;
+    counts[id] = (counts[id] as number) + 1;
   }
 
-  /** Counts the known terms of `text` into `counts`; `touched` lists the columns seen. */
+  /** Counts the known terms of `text` into `counts` by id; `touched` lists the ids seen. */
   private countTerms(text: string, fitted: Fitted): void {
     this.touchedLength = 0;
     if (fitted.grams !== null && this.analyzer instanceof CharWbAnalyzer) {
@@ -204,8 +214,8 @@ export class TfidfVectorizer {
     keys.length = 0;
     this.analyzer.keys(text, keys);
     for (let j = 0; j < keys.length; j++) {
-      const col = table.get(keys.a[j] as number, keys.b[j] as number);
-      if (col >= 0) this.touch(col, counts);
+      const id = table.get(keys.a[j] as number, keys.b[j] as number);
+      if (id >= 0) this.touch(id, counts);
     }
   }
 
@@ -231,7 +241,7 @@ export class TfidfVectorizer {
     }
   }
 
-  /** The known columns of one word's n-grams into `wordCols`; returns how many. */
+  /** The ids of one word's known n-grams into `wordCols`; returns how many. */
   private wordColumns(text: string, s: number, e: number, table: KeyTable, analyzer: CharWbAnalyzer): number {
     const keys = this.keyBuffer;
     keys.length = 0;
@@ -239,8 +249,8 @@ export class TfidfVectorizer {
     if (this.wordCols.length < keys.length) this.wordCols = new Int32Array(keys.length * 2);
     let n = 0;
     for (let j = 0; j < keys.length; j++) {
-      const col = table.get(keys.a[j] as number, keys.b[j] as number);
-      if (col >= 0) this.wordCols[n++] = col;
+      const id = table.get(keys.a[j] as number, keys.b[j] as number);
+      if (id >= 0) this.wordCols[n++] = id;
     }
     return n;
   }
@@ -249,7 +259,7 @@ export class TfidfVectorizer {
   addRow(text: string, row: RowBuffer, offset: number): void {
     const fitted = this.state("transform");
     this.countTerms(text, fitted);
-    const { idf, counts } = fitted;
+    const { idfById, columnOf, counts } = fitted;
     const { binary, sublinearTf } = this.params;
     const start = row.length;
     const touched = this.touched;
@@ -257,13 +267,13 @@ export class TfidfVectorizer {
     row.reserve(n);
     const { indices, values } = row;
     for (let t = 0; t < n; t++) {
-      const col = touched[t] as number;
-      const c = counts[col] as number;
-      counts[col] = 0;
+      const id = touched[t] as number;
+      const c = counts[id] as number;
+      counts[id] = 0;
       // Most n-grams occur once in a short text: tf = 1 whatever the scheme, no log needed.
       const tf = c === 1 || binary ? 1 : sublinearTf ? sublinear(c) : c;
-      indices[start + t] = col + offset;
-      values[start + t] = tf * (idf[col] as number);
+      indices[start + t] = (columnOf[id] as number) + offset;
+      values[start + t] = tf * (idfById[id] as number);
     }
     row.length = start + n;
     normaliseBlock(row, start, this.params.norm);
@@ -309,11 +319,11 @@ export class TfidfVectorizer {
     const values = this.touchedValues;
     let sum = 0;
     for (let t = 0; t < n; t++) {
-      const col = touched[t] as number;
-      const c = counts[col] as number;
-      counts[col] = 0;
+      const id = touched[t] as number;
+      const c = counts[id] as number;
+      counts[id] = 0;
       const tf = c === 1 || binary ? 1 : sublinearTf ? sublinear(c) : c;
-      const v = Math.fround(tf * (pairs[col << 1] as number));
+      const v = Math.fround(tf * (pairs[id << 1] as number));
       values[t] = v;
       sum += norm === "l1" ? Math.abs(v) : v * v;
     }
@@ -321,17 +331,17 @@ export class TfidfVectorizer {
   }
 
   /**
-   * idf and weight of each column side by side (idf_j, coef[offset + j]) for the coef last scored
-   * with: a column's two numbers share a cache line instead of costing two misses. Copies of
-   * the caller's numbers, rebuilt when it scores with other weights.
+   * idf and weight of each term side by side by id (idf, coef[offset + column]) for the coef last
+   * scored with: a term's two numbers share a cache line instead of costing two misses. Copies
+   * of the caller's numbers, rebuilt when it scores with other weights.
    */
   private pairsFor(fitted: Fitted, coef: Float64Array, offset: number): Float64Array {
     if (this.pairs !== null && this.pairsCoef === coef && this.pairsOffset === offset) return this.pairs;
-    const { idf } = fitted;
-    const pairs = new Float64Array(idf.length * 2);
-    for (let j = 0; j < idf.length; j++) {
-      pairs[j << 1] = idf[j] as number;
-      pairs[(j << 1) + 1] = coef[offset + j] as number;
+    const { idfById, columnOf } = fitted;
+    const pairs = new Float64Array(idfById.length * 2);
+    for (let id = 0; id < idfById.length; id++) {
+      pairs[id << 1] = idfById[id] as number;
+      pairs[(id << 1) + 1] = coef[offset + (columnOf[id] as number)] as number;
     }
     this.pairs = pairs;
     this.pairsCoef = coef;
@@ -388,13 +398,19 @@ function compare(terms: readonly string[], x: number, y: number): number {
 }
 
 function buildFitted(terms: readonly string[], idf: Float64Array, analyzer: string): Fitted {
+  // idf falls as document frequency rises: ascending idf is most frequent first (ties by column).
+  const columnOf = Int32Array.from(terms, (_, col) => col).sort(
+    (x, y) => (idf[x] as number) - (idf[y] as number) || x - y,
+  );
+  const idfById = Float64Array.from(columnOf, (col) => idf[col] as number);
   const table = new KeyTable(terms.length);
-  for (let i = 0; i < terms.length; i++) {
-    const [a, b] = termKey(terms[i] as string);
+  for (let id = 0; id < columnOf.length; id++) {
+    const term = terms[columnOf[id] as number] as string;
+    const [a, b] = termKey(term);
     if (table.get(a, b) >= 0)
-      throw siftError("MODEL_SPEC_INVALID", `the vocabulary repeats ${JSON.stringify(terms[i])}`);
-    table.insert(a, b, i);
+      throw siftError("MODEL_SPEC_INVALID", `the vocabulary repeats ${JSON.stringify(term)}`);
+    table.insert(a, b, id);
   }
   const grams = analyzer === "char_wb" ? new GramCache() : null;
-  return { terms, idf, table, counts: new Int32Array(terms.length), grams };
+  return { terms, idf, columnOf, idfById, table, counts: new Int32Array(terms.length), grams };
 }
