@@ -4,13 +4,13 @@
  * for every request. `createServer` fails at set-up, never on a request: schemas compile and
  * options are checked before it returns.
  */
-import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import swagger from "@fastify/swagger";
-import swaggerUi from "@fastify/swagger-ui";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyBaseLogger, type FastifyRequest, LogController } from "fastify";
 import { siftError } from "../errors.ts";
+import { registerDocsUi } from "./docs-ui.ts";
 import type { RouteContext, SiftApp } from "./http-context.ts";
 import { errorBody, toSiftError, validationError } from "./http-errors.ts";
 import { parseJsonBody } from "./json-body.ts";
@@ -18,13 +18,14 @@ import { type ServeLimitsInput, serveLimits } from "./limits.ts";
 import { ServeMetrics } from "./metrics.ts";
 import type { ModelManager } from "./model-manager.ts";
 import { openApiInfo } from "./openapi.ts";
-import { AJV_OPTIONS, predictHotPath } from "./predict-hot-path.ts";
+import { predictHotPath } from "./predict-hot-path.ts";
 import { predictionId } from "./prediction-id.ts";
 import { Predictor } from "./predictor.ts";
 import { lazyChildLogger, levelEnabled } from "./request-logger.ts";
 import { registerOpsRoutes } from "./routes-ops.ts";
 import { registerV1Routes } from "./routes-v1.ts";
 import { registerV2Routes } from "./routes-v2.ts";
+import { AJV_OPTIONS, SchemaCompilers } from "./schema-compilers.ts";
 
 export interface CreateServerOptions {
   readonly manager: ModelManager;
@@ -41,9 +42,20 @@ export interface CreateServerOptions {
   readonly draining?: () => boolean;
   /** The production loop's routes (/v1/feedback, /v1/monitor/summary, /dashboard). */
   readonly loop?: { registerRoutes(app: SiftApp, context: RouteContext): void };
+  /**
+   * Compilers that compile route schemas on first use; the caller runs `compileDeferred()` when
+   * it suits (the service: once it is ready). Default: compiled right after the app is built.
+   */
+  readonly schemaCompilers?: SchemaCompilers;
 }
 
 const MAX_PARAM_LENGTH = 200;
+
+/**
+ * node:http taken from the CommonJS side: an ES module import of it builds its ESM facade, which
+ * reads every export, and the WebSocket getters among them load undici (tens of ms at start-up).
+ */
+const http = process.getBuiltinModule("node:http");
 
 /** Fastify's default keep-alive timeout, which its own server factory sets. */
 const FASTIFY_KEEP_ALIVE_MS = 72_000;
@@ -82,6 +94,7 @@ export async function createServer(options: CreateServerOptions): Promise<SiftAp
   // The server's request listener: Fastify's until the app is built, then the predict hot path
   // in front of it (see predict-hot-path.ts).
   let listener: RequestListener | undefined;
+  const compilers = options.schemaCompilers ?? new SchemaCompilers();
   const limits = serveLimits(options.limits ?? {});
   const metrics = options.metrics ?? new ServeMetrics();
   const logger = options.logger;
@@ -114,10 +127,11 @@ export async function createServer(options: CreateServerOptions): Promise<SiftAp
       raw.code(sift.status).send(errorBody(sift));
     },
     ajv: { customOptions: { ...AJV_OPTIONS } },
+    schemaController: { compilersFactory: compilers.compilersFactory },
     // What Fastify's own factory does for HTTP/1, with a listener that can be swapped in later.
     serverFactory: (fastify) => {
       listener = fastify;
-      const server = createHttpServer((request, response) => (listener ?? fastify)(request, response));
+      const server = http.createServer((request, response) => (listener ?? fastify)(request, response));
       server.keepAliveTimeout = FASTIFY_KEEP_ALIVE_MS;
       server.requestTimeout = limits.requestTimeoutMs;
       return server;
@@ -131,7 +145,7 @@ export async function createServer(options: CreateServerOptions): Promise<SiftAp
   installHandlerTimeout(app, limits.handlerTimeoutMs);
 
   await app.register(swagger, { openapi: openApiInfo(limits) });
-  if (options.docs !== false) await app.register(swaggerUi, { routePrefix: "/docs" });
+  if (options.docs !== false) registerDocsUi(app);
 
   const context: RouteContext = {
     manager: options.manager,
@@ -151,8 +165,9 @@ export async function createServer(options: CreateServerOptions): Promise<SiftAp
   const fastify = listener;
   if (fastify !== undefined) {
     const debug = logger !== undefined && levelEnabled(logger, "debug");
-    listener = predictHotPath({ context, logger, debug, requestId }, fastify);
+    listener = predictHotPath({ context, logger, debug, requestId, compilers }, fastify);
   }
+  if (options.schemaCompilers === undefined) compilers.compileDeferred();
   return app;
 }
 

@@ -5,7 +5,7 @@
  * answered here and everything else goes on to Fastify.
  *
  * It is the same route, not a second one: the body goes through the same parser (json-body.ts)
- * and the same schema, compiled by the same Ajv compiler Fastify uses with the same options; the
+ * and the same schema, compiled by the Ajv instance Fastify uses (schema-compilers.ts); the
  * answer comes from `predictAnswer`, the Fastify route's own function; errors are the same
  * catalogued bodies, with the same x-request-id header, request metrics and log lines. The route
  * stays registered in Fastify, which documents it in OpenAPI and serves every request this path
@@ -14,23 +14,15 @@
  * Fastify's 413, 415 and framing errors are unchanged.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import AjvCompiler from "@fastify/ajv-compiler";
-import type { FastifyBaseLogger, FastifySchemaValidationError } from "fastify";
+import type { FastifyBaseLogger } from "fastify";
 import type { RouteContext } from "./http-context.ts";
 import { errorBody, toSiftError, validationError } from "./http-errors.ts";
 import { parseJsonBody } from "./json-body.ts";
 import { predictAnswer } from "./routes-v1.ts";
+import type { SchemaCompilers } from "./schema-compilers.ts";
 import { type PredictBody, predictRequestSchema } from "./schemas.ts";
 
 export const PREDICT_ROUTE = "/v1/predict";
-
-/** The Ajv options Fastify validates with (http-app.ts passes the same object to Fastify). */
-export const AJV_OPTIONS = {
-  coerceTypes: false,
-  removeAdditional: false,
-  allErrors: false,
-  useDefaults: true,
-} as const;
 
 /** Content types answered here; Fastify's parser takes any other spelling it accepts. */
 const PLAIN_JSON = new Set(["application/json", "application/json; charset=utf-8"]);
@@ -44,35 +36,14 @@ export interface HotPathOptions {
   readonly debug: boolean;
   /** The request id, as Fastify's genReqId makes it. */
   readonly requestId: (request: IncomingMessage) => string;
+  /** Fastify's compilers: the body schema is compiled by the Ajv instance Fastify uses. */
+  readonly compilers: SchemaCompilers;
 }
-
-type Validate = ((data: unknown) => boolean) & {
-  errors?: readonly FastifySchemaValidationError[] | null;
-};
 
 interface Outcome {
   readonly status: number;
   readonly text: string;
   readonly failure?: unknown;
-}
-
-/** What Fastify calls a compiled validator with; the package's typings say a bare schema. */
-type RouteValidatorCompiler = (route: {
-  schema: unknown;
-  method: string;
-  url: string;
-  httpPart: "body";
-}) => Validate;
-
-/** The body validator Fastify would compile for the predict route, by the same compiler. */
-function compileBodyValidator(schema: unknown): Validate {
-  const compile = AjvCompiler()({}, { customOptions: { ...AJV_OPTIONS } });
-  return (compile as unknown as RouteValidatorCompiler)({
-    schema,
-    method: "POST",
-    url: PREDICT_ROUTE,
-    httpPart: "body",
-  });
 }
 
 /** Whether `request` is one the hot path answers; decided from the request line and headers. */
@@ -100,7 +71,7 @@ export function predictHotPath(
 ): (request: IncomingMessage, response: ServerResponse) => void {
   const { context, logger, debug, requestId } = options;
   const { limits } = context;
-  const validate = compileBodyValidator(predictRequestSchema(limits));
+  const validate = options.compilers.bodyValidator(predictRequestSchema(limits), "POST", PREDICT_ROUTE);
 
   /** The status and body for one request; a 5xx that is a bug also returns the error to log. */
   function outcome(request: IncomingMessage, id: string, bytes: Buffer): Outcome {

@@ -20,8 +20,12 @@ import { DEFAULT_MODEL_REF, formatModelRef, parseModelRef } from "./model-ref.ts
 import { registrySource } from "./model-source.ts";
 import { Predictor } from "./predictor.ts";
 import { type ProductionLoop, type ProductionLoopOptions, startProductionLoop } from "./production-loop.ts";
+import { SchemaCompilers } from "./schema-compilers.ts";
 import type { ModelEvent, PredictionHook } from "./types.ts";
 import { capYoungGeneration } from "./young-generation.ts";
+
+/** Time between turning ready and compiling the remaining route schemas (lets /readyz answer first). */
+const COMPILE_AFTER_READY_MS = 250;
 
 export interface ServiceOptions {
   /** Store root of the registry. */
@@ -124,6 +128,18 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   const isDraining = () => draining;
   let app: SiftApp | undefined;
   let grpc: RunningGrpcServer | undefined;
+  // Route schemas compile on first use, and all of them just after the service turns ready:
+  // readiness does not wait for ~40 schemas, and a bad schema is still reported at start-up.
+  const schemaCompilers = new SchemaCompilers();
+  void loaded.then(() => {
+    setTimeout(() => {
+      try {
+        schemaCompilers.compileDeferred();
+      } catch (error) {
+        logger.error({ err: error }, "a route schema does not compile");
+      }
+    }, COMPILE_AFTER_READY_MS).unref();
+  });
   const host = options.host ?? "127.0.0.1";
   try {
     app = await createServer({
@@ -136,6 +152,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       docs: options.docs !== false,
       draining: isDraining,
       loop,
+      schemaCompilers,
     });
     await app.listen({ host, port: options.port ?? 8080 });
     const grpcWanted = options.grpcPort === undefined ? 50051 : options.grpcPort;
