@@ -85,6 +85,8 @@ export class TfidfVectorizer {
   private touchedLength = 0;
   /** float32-rounded tf·idf of the touched ids (scratch for accumulateDot). */
   private touchedValues = new Float64Array(256);
+  /** Their weights, copied in the same pass, so the dot product reads two arrays in order. */
+  private touchedWeights = new Float64Array(256);
   /** See pairsFor. */
   private pairs: Float64Array | null = null;
   private pairsCoef: Float64Array | null = null;
@@ -202,6 +204,24 @@ export class TfidfVectorizer {
     counts[id] = (counts[id] as number) + 1;
   }
 
+  /** touch() for ids[from, to), with the scratch list in locals (the char_wb hot loop). */
+  private touchAll(ids: Int32Array, from: number, to: number, counts: Int32Array): void {
+    let length = this.touchedLength;
+    if (length + (to - from) > this.touched.length) {
+      const next = new Int32Array(Math.max(this.touched.length * 2, length + (to - from)));
+      next.set(this.touched.subarray(0, length));
+      this.touched = next;
+    }
+    const touched = this.touched;
+    for (let i = from; i < to; i++) {
+      const id = ids[i] as number;
+      const c = counts[id] as number;
+      if (c === 0) touched[length++] = id;
+      counts[id] = c + 1;
+    }
+    this.touchedLength = length;
+  }
+
   /** Counts the known terms of `text` into `counts` by id; `touched` lists the ids seen. */
   private countTerms(text: string, fitted: Fitted): void {
     this.touchedLength = 0;
@@ -235,9 +255,7 @@ export class TfidfVectorizer {
           continue;
         }
       }
-      const pool = grams.pool;
-      const end = offset + 1 + (pool[offset] as number);
-      for (let i = offset + 1; i < end; i++) this.touch(pool[i] as number, counts);
+      this.touchAll(grams.pool, offset + 1, offset + 1 + (grams.pool[offset] as number), counts);
     }
   }
 
@@ -290,33 +308,33 @@ export class TfidfVectorizer {
     const pairs = this.pairsFor(fitted, coef, offset);
     const sum = this.touchedTfIdf(fitted.counts, pairs);
     const { norm } = this.params;
-    const touched = this.touched;
     const values = this.touchedValues;
+    const weights = this.touchedWeights;
     const n = this.touchedLength;
     let dot = z;
     if (norm === "none" || sum === 0) {
-      for (let t = 0; t < n; t++)
-        dot += (values[t] as number) * (pairs[((touched[t] as number) << 1) + 1] as number);
+      for (let t = 0; t < n; t++) dot += (values[t] as number) * (weights[t] as number);
       return dot;
     }
     const scale = 1 / (norm === "l2" ? Math.sqrt(sum) : sum);
-    for (let t = 0; t < n; t++) {
-      dot +=
-        Math.fround((values[t] as number) * scale) * (pairs[((touched[t] as number) << 1) + 1] as number);
-    }
+    for (let t = 0; t < n; t++) dot += Math.fround((values[t] as number) * scale) * (weights[t] as number);
     return dot;
   }
 
   /**
-   * float32 tf·idf of each touched column into `touchedValues` (clearing its count, as addRow
-   * does); returns the sum the norm is taken of (squares for l2, magnitudes for l1).
+   * float32 tf·idf of each touched id into `touchedValues` and its weight into `touchedWeights`
+   * (clearing its count, as addRow does); returns the sum the norm is taken of (squares for l2, magnitudes for l1).
    */
   private touchedTfIdf(counts: Int32Array, pairs: Float64Array): number {
     const { binary, sublinearTf, norm } = this.params;
     const touched = this.touched;
     const n = this.touchedLength;
-    if (this.touchedValues.length < n) this.touchedValues = new Float64Array(this.touched.length);
+    if (this.touchedValues.length < n) {
+      this.touchedValues = new Float64Array(this.touched.length);
+      this.touchedWeights = new Float64Array(this.touched.length);
+    }
     const values = this.touchedValues;
+    const weights = this.touchedWeights;
     let sum = 0;
     for (let t = 0; t < n; t++) {
       const id = touched[t] as number;
@@ -325,6 +343,7 @@ export class TfidfVectorizer {
       const tf = c === 1 || binary ? 1 : sublinearTf ? sublinear(c) : c;
       const v = Math.fround(tf * (pairs[id << 1] as number));
       values[t] = v;
+      weights[t] = pairs[(id << 1) + 1] as number;
       sum += norm === "l1" ? Math.abs(v) : v * v;
     }
     return sum;
