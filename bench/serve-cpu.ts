@@ -16,7 +16,7 @@
  * temporary folder removed at the end.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -38,6 +38,25 @@ function threadCpuMs(pid: number, tid: number): number {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticks;
 }
 
+/**
+ * CPU ms of the server's worker threads, by start order: the prediction log's writer starts with
+ * the server, the shadow scorer with the first shadow job ("WorkerThread" is what Node names both).
+ * V8's helper threads (garbage collection, compilation) are summed as "v8".
+ */
+function threadsCpuMs(pid: number): { workers: number[]; v8: number } {
+  const workers: number[] = [];
+  let v8 = 0;
+  const tids = readdirSync(`/proc/${pid}/task`)
+    .map(Number)
+    .sort((a, b) => a - b);
+  for (const tid of tids) {
+    const name = readFileSync(`/proc/${pid}/task/${tid}/comm`, "utf8").trim();
+    if (name === "WorkerThread") workers.push(threadCpuMs(pid, tid));
+    else if (name === "V8Worker") v8 += threadCpuMs(pid, tid);
+  }
+  return { workers, v8 };
+}
+
 function variant(name: string, root: string, store: string, extra: readonly string[]): ServerVariant {
   const cli = path.join(root, "src/cli/main.ts");
   return {
@@ -55,6 +74,10 @@ interface Measured {
   readonly requestsPerS: number;
   readonly mainUs: number;
   readonly processUs: number;
+  /** µs per request of the log writer thread, the shadow scorer thread, and V8's helpers. */
+  readonly writerUs: number;
+  readonly shadowUs: number;
+  readonly v8Us: number;
 }
 
 async function measure(v: ServerVariant, seconds: number): Promise<Measured> {
@@ -64,14 +87,20 @@ async function measure(v: ServerVariant, seconds: number): Promise<Measured> {
     await loadSentences(url, { connections: 32, seconds: 2 }); // warm-up (JIT, shadow thread)
     const pid = server.child.pid as number;
     const main0 = threadCpuMs(pid, pid);
+    const threads0 = threadsCpuMs(pid);
     const all0 = cpuMs(pid);
     const figures = await loadSentences(url, { connections: 32, seconds });
     const requests = Math.max(1, figures.requests);
+    const threads = threadsCpuMs(pid);
+    const perRequest = (after = 0, before = 0) => ((after - before) * 1000) / requests;
     return {
       name: v.name,
       requestsPerS: figures.requestsPerS,
       mainUs: ((threadCpuMs(pid, pid) - main0) * 1000) / requests,
       processUs: ((cpuMs(pid) - all0) * 1000) / requests,
+      writerUs: perRequest(threads.workers[0], threads0.workers[0]),
+      shadowUs: perRequest(threads.workers[1], threads0.workers[1]),
+      v8Us: perRequest(threads.v8, threads0.v8),
     };
   } finally {
     await server.stop();
@@ -129,14 +158,14 @@ async function main(): Promise<void> {
       }
     }
     console.log(
-      "variant | requests/s | main-thread CPU µs/request | process CPU µs/request | process µs, every round",
+      "variant | requests/s | CPU µs/request: main thread | log writer | shadow scorer | V8 helpers | process | process, every round",
     );
     for (const [name, rows] of runs) {
       const sorted = [...rows].sort((a, b) => a.processUs - b.processUs);
       const row = sorted[Math.floor(sorted.length / 2)] as Measured;
       const every = rows.map((r) => r.processUs.toFixed(0)).join(" / ");
       console.log(
-        `${name} | ${Math.round(row.requestsPerS)} | ${row.mainUs.toFixed(1)} | ${row.processUs.toFixed(1)} | ${every}`,
+        `${name} | ${Math.round(row.requestsPerS)} | ${row.mainUs.toFixed(1)} | ${row.writerUs.toFixed(1)} | ${row.shadowUs.toFixed(1)} | ${row.v8Us.toFixed(1)} | ${row.processUs.toFixed(1)} | ${every}`,
       );
     }
     console.log(`load average (1 min) at the end: ${loadavg()[0]?.toFixed(2)}`);

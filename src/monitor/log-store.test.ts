@@ -213,3 +213,24 @@ test("feedback by sentence is answered from the sentence index, not a scan of th
   assert.match(plan, /USING INDEX predictions_sentence/);
   db.close();
 });
+
+test("a shadow row reuses its primary's hash and tokens but counts OOV against its own vocabulary", () => {
+  const store = new LogStore(join(dir, "shadow-oov.db"));
+  store.setVocabulary("relevance", 1, ["storm", "over"]);
+  store.setVocabulary("relevance", 2, ["storm"]);
+  store.insert([
+    event("p1", "Storm over Lyon"),
+    event("s1", "Storm over Lyon", { route: "shadow", requestId: "p1", version: 2 }),
+    event("s2", "never primary", { route: "shadow", requestId: "p0", version: 2 }),
+  ]);
+  const rows = [...store.rows()];
+  assert.deepEqual(
+    rows.map((r) => [r.id, r.tokens, r.oovTokens, r.sentenceHash]),
+    [
+      ["p1", 3, 1, sentenceHash("Storm over Lyon")],
+      ["s1", 3, 2, sentenceHash("Storm over Lyon")],
+      ["s2", 2, 2, sentenceHash("never primary")],
+    ],
+  );
+  store.close();
+});

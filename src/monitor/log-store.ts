@@ -32,6 +32,9 @@ export interface LogStoreOptions {
 
 type Row = Record<string, SQLOutputValue>;
 
+/** Primary sentences remembered for their shadow rows: about two batches (500 rows each). */
+const RECENT_SENTENCES = 1024;
+
 const num = (row: Row, key: string): number => Number(row[key] ?? 0);
 const str = (row: Row, key: string): string => String(row[key] ?? "");
 const strOrNull = (row: Row, key: string): string | null => (row[key] == null ? null : String(row[key]));
@@ -46,6 +49,11 @@ export class LogStore {
   readonly #defaultPositive: string;
   readonly #vocabularies: Map<string, ReadonlySet<string>> = new Map();
   readonly #insert: StatementSync | null;
+  /**
+   * Hash and tokens of recently logged primary sentences. A shadow row repeats its primary row's
+   * sentence a few ms later, so it takes them from here instead of hashing and tokenising again.
+   */
+  #recentSentences = new Map<string, { hash: string; tokens: string[] }>();
 
   constructor(path: string, options: LogStoreOptions = {}) {
     this.path = path;
@@ -91,9 +99,8 @@ export class LogStore {
   }
 
   #values(e: PredictionEvent): Array<string | number | null> {
-    const tokens = tokenize(e.sentence);
+    const { hash, tokens } = this.#analyse(e);
     const vocabulary = this.#vocabularies.get(`${e.model}@${e.version}`) ?? null;
-    const hash = sentenceHash(e.sentence);
     return [
       e.id,
       e.requestId ?? e.id,
@@ -112,6 +119,19 @@ export class LogStore {
       // Only primary rows are looked up by sentence; shadow rows stay out of that index.
       e.route === "primary" ? sentenceKey(hash) : null,
     ];
+  }
+
+  #analyse(e: PredictionEvent): { hash: string; tokens: string[] } {
+    if (e.route !== "primary") {
+      const known = this.#recentSentences.get(e.sentence);
+      if (known !== undefined) return known;
+      return { hash: sentenceHash(e.sentence), tokens: tokenize(e.sentence) };
+    }
+    const analysed = { hash: sentenceHash(e.sentence), tokens: tokenize(e.sentence) };
+    // Bounded by starting afresh: shadow rows arrive within a batch or two of their primary.
+    if (this.#recentSentences.size >= RECENT_SENTENCES) this.#recentSentences = new Map();
+    this.#recentSentences.set(e.sentence, analysed);
+    return analysed;
   }
 
   /**
