@@ -335,6 +335,7 @@ export class TfidfVectorizer {
     }
     const values = this.touchedValues;
     const weights = this.touchedWeights;
+    if (sublinearTf && !binary && norm === "l2") return this.touchedSublinearL2(counts, pairs);
     let sum = 0;
     for (let t = 0; t < n; t++) {
       const id = touched[t] as number;
@@ -345,6 +346,27 @@ export class TfidfVectorizer {
       values[t] = v;
       weights[t] = pairs[(id << 1) + 1] as number;
       sum += norm === "l1" ? Math.abs(v) : v * v;
+    }
+    return sum;
+  }
+
+  /** touchedTfIdf for the default scheme (sublinear tf, l2 norm), its branches decided outside the loop. */
+  private touchedSublinearL2(counts: Int32Array, pairs: Float64Array): number {
+    const touched = this.touched;
+    const n = this.touchedLength;
+    const values = this.touchedValues;
+    const weights = this.touchedWeights;
+    let sum = 0;
+    for (let t = 0; t < n; t++) {
+      const id = touched[t] as number;
+      const c = counts[id] as number;
+      counts[id] = 0;
+      const at = id << 1;
+      const idf = pairs[at] as number;
+      const v = Math.fround(c === 1 ? idf : sublinear(c) * idf);
+      values[t] = v;
+      weights[t] = pairs[at + 1] as number;
+      sum += v * v;
     }
     return sum;
   }
