@@ -1,7 +1,7 @@
 /**
  * What the image does, without a Docker engine: copy what the Dockerfile's runtime stage copies
- * into a clean folder, install production dependencies only, put a trained model in the store
- * (the image's model stage), run the image's start command and call it.
+ * into a clean folder, install production dependencies only, add the start bundle (the image's
+ * bundle stage) and a trained model (its model stage), run the image's start command and call it.
  */
 import assert from "node:assert/strict";
 import { type ChildProcess, execFile, spawn } from "node:child_process";
@@ -19,6 +19,8 @@ const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
 interface Image {
   readonly copies: string[];
+  /** Folders the runtime stage copies from the bundle stage (the esbuild start bundle). */
+  readonly fromBundle: string[];
   readonly env: Record<string, string>;
   readonly cmd: string[];
   readonly modelStage: string | undefined;
@@ -30,11 +32,14 @@ export function readDockerfile(text: string): Image {
   const stages = joined.split(/^FROM /m);
   const runtime = stages.at(-1) ?? "";
   const copies: string[] = [];
+  const fromBundle: string[] = [];
   const env: Record<string, string> = {};
   let cmd: string[] = [];
   for (const line of runtime.split("\n")) {
     const copy = /^COPY (?!--from)(?:--chown=\S+ )?(.+) \S+$/.exec(line);
     if (copy?.[1] !== undefined) copies.push(...copy[1].split(/\s+/));
+    const bundled = /^COPY --from=bundle \/app\/(\S+) \S+$/.exec(line);
+    if (bundled?.[1] !== undefined) fromBundle.push(bundled[1]);
     const envLine = /^ENV (.+)$/.exec(line);
     if (envLine?.[1] !== undefined)
       for (const [, k, v] of envLine[1].matchAll(/(\w+)=(\S+)/g)) env[k as string] = v as string;
@@ -42,7 +47,7 @@ export function readDockerfile(text: string): Image {
     if (cmdLine?.[1] !== undefined) cmd = JSON.parse(cmdLine[1]) as string[];
   }
   const modelStage = /^RUN (node src\/cli\/main\.ts train .+?)(?: >.*)?$/m.exec(joined)?.[1];
-  return { copies, env, cmd, modelStage };
+  return { copies, fromBundle, env, cmd, modelStage };
 }
 
 let dir: string;
@@ -63,6 +68,16 @@ async function hasSamplePackage(): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/**
+ * The bundle stage: `node scripts/bundle.ts` with the dev dependencies (here, the repository's);
+ * the runtime stage takes only its output. The bundle finds src/ by relative paths, as in /app.
+ */
+async function buildBundle(image: Image): Promise<void> {
+  await run(process.execPath, [path.join(ROOT, "scripts/bundle.ts")], { timeout: 120_000 });
+  for (const folder of image.fromBundle)
+    await cp(path.join(ROOT, folder), path.join(dir, folder), { recursive: true });
 }
 
 /** The image's deps stage: `npm ci` for production only; dev tools must stay out. */
@@ -120,12 +135,14 @@ async function waitReady(port: number): Promise<boolean> {
 describe("the container image, rehearsed", { timeout: 300_000 }, () => {
   it("installs production dependencies only, starts, is ready and predicts", async (t) => {
     const image = readDockerfile(await readFile(path.join(ROOT, "Dockerfile"), "utf8"));
-    assert.deepEqual(image.cmd.slice(0, 3), ["node", "src/cli/main.ts", "serve"]);
+    assert.deepEqual(image.cmd.slice(0, 3), ["node", "dist/bundle/sift.mjs", "serve"]);
+    assert.deepEqual(image.fromBundle, ["dist/bundle"]);
     for (const needed of ["package-lock.json", "src", "proto", "openapi.json", "samples"])
       assert.ok(image.copies.includes(needed), `the runtime stage must copy ${needed}`);
     for (const source of image.copies)
       await cp(path.join(ROOT, source), path.join(dir, source), { recursive: true });
     await installProductionDependencies();
+    await buildBundle(image);
     const store = path.join(dir, ".sift");
     await buildModelStore(image, store, t);
 
