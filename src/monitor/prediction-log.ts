@@ -7,6 +7,7 @@
 import { Worker } from "node:worker_threads";
 import { SiftError } from "../errors.ts";
 import type { RemoteOp, RemoteStore, WorkerReply } from "./log-protocol.ts";
+import { columnBuffers, encodeEvents } from "./log-protocol.ts";
 import type { LogStoreOptions } from "./log-store.ts";
 import type { LogConfig, PredictionEvent } from "./types.ts";
 
@@ -110,8 +111,11 @@ export class PredictionLog {
     };
   }
 
-  /** Calls a LogStore method in the writer thread, after every prediction queued so far. */
-  async call<K extends RemoteOp>(
+  /**
+   * Calls a LogStore method in the writer thread, after every prediction queued so far.
+   * (Predictions themselves go through `enqueue`: they travel as columns, see log-protocol.ts.)
+   */
+  async call<K extends Exclude<RemoteOp, "insert">>(
     op: K,
     ...args: Parameters<RemoteStore[K]>
   ): Promise<ReturnType<RemoteStore[K]>> {
@@ -142,7 +146,8 @@ export class PredictionLog {
         this.#queue.length <= this.#batchSize ? this.#queue : this.#queue.slice(0, this.#batchSize);
       this.#queue = batch === this.#queue ? [] : this.#queue.slice(this.#batchSize);
       this.#inFlight++;
-      this.#post("insert", [batch], batch.length).then(
+      const columns = encodeEvents(batch);
+      this.#post("insert", [columns], batch.length, columnBuffers(columns)).then(
         () => {
           this.#inFlight--;
           this.#written += batch.length;
@@ -157,13 +162,18 @@ export class PredictionLog {
     }
   }
 
-  #post(op: RemoteOp, args: readonly unknown[], rows: number): Promise<unknown> {
+  #post(
+    op: RemoteOp,
+    args: readonly unknown[],
+    rows: number,
+    transfer: readonly ArrayBuffer[] = [],
+  ): Promise<unknown> {
     if (this.#closed) return Promise.reject(new SiftError("INTERNAL", "the prediction log is closed"));
     const seq = ++this.#seq;
     return new Promise((resolve, reject) => {
       if (this.#pending.size === 0) this.#worker.ref();
       this.#pending.set(seq, { resolve, reject, rows });
-      this.#worker.postMessage({ seq, op, args });
+      this.#worker.postMessage({ seq, op, args }, [...transfer]);
     });
   }
 
