@@ -1,8 +1,8 @@
 /**
  * Reading a large SQLite table in chunks of its rowid range, each chunk read and its texts cleaned
  * on its own, so two threads can share the work. A chunk's result is columnar plain data (arrays
- * of strings, typed arrays, the text pass's tallies): cheap to post from a worker, and merged in
- * chunk order it gives the rows, numbers and reports that one pass over the table gives.
+ * of strings, typed arrays, the text pass's tallies; see chunk-slots.ts for how it crosses
+ * threads), and merged in chunk order it gives the rows, numbers and reports that one pass over the table gives.
  */
 import type { DatabaseSync, StatementSync } from "node:sqlite";
 import { seededHash } from "./group-allocation.ts";
@@ -14,18 +14,14 @@ import { TextPass, type TextTransform, textTransforms } from "./text-transforms.
 import type { CleaningConfig } from "./types.ts";
 
 /** Rowids per chunk: large enough that a chunk's message costs little, small enough to share the work evenly. */
-export const CHUNK_ROWIDS = 8192;
+export const CHUNK_ROWIDS = 4096;
 /** Below this many rowids (rows, when they are dense) a second thread costs more (its start-up) than it saves. */
 export const PARALLEL_THRESHOLD = 100_000;
 /**
  * Rowid ranges wider than this are read in one pass: chunks are cut by rowid, not counted, so a
- * sparse range would mean many empty chunks (this many rowids make at most 8,192 chunks).
+ * sparse range would mean many empty chunks (this many rowids make at most 16,384 chunks).
  */
-const MAX_SPAN = CHUNK_ROWIDS * 8192;
-
-/** Slots of the counters a worker shares (an Int32Array): the next chunk to take, messages posted. */
-export const NEXT_CHUNK = 0;
-export const POSTED = 1;
+const MAX_SPAN = CHUNK_ROWIDS * 16_384;
 
 /** Bits of `ChunkResult.state`. */
 export const RAW_NULL = 1;
@@ -170,11 +166,4 @@ export class ChunkReader {
       tallies: pass.snapshot(),
     };
   }
-}
-
-/** The typed arrays of a result, to transfer rather than copy. */
-export function transferables(chunk: ChunkResult): ArrayBuffer[] {
-  return [chunk.keyHashes, chunk.state, chunk.rawLengths, chunk.labels, chunk.classLabels].map(
-    (array) => array.buffer as ArrayBuffer,
-  );
 }

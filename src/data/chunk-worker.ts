@@ -1,18 +1,14 @@
 /**
  * The worker half of the parallel read: takes chunk numbers from the shared counter until none is
- * left, reads and cleans each chunk on its own connection, and posts the result (typed arrays
- * transferred). Slot POSTED counts the messages posted, so the main thread can wait on it.
+ * left, reads and cleans each chunk on its own connection, writes it into a free shared slot (see
+ * chunk-slots.ts) and posts the slot's number — or the chunk itself when it does not fit. Counter
+ * POSTED counts the messages posted, so the main thread can wait on it.
  */
 import { DatabaseSync } from "node:sqlite";
 import { type MessagePort, workerData } from "node:worker_threads";
-import {
-  type ChunkPlan,
-  ChunkReader,
-  type ChunkResult,
-  NEXT_CHUNK,
-  POSTED,
-  transferables,
-} from "./chunk-read.ts";
+import { type ChunkPlan, ChunkReader, type ChunkResult } from "./chunk-read.ts";
+import { ChunkSlots, NEXT_CHUNK, POSTED } from "./chunk-slots.ts";
+import type { TallySnapshot } from "./step-report.ts";
 import type { CleaningConfig } from "./types.ts";
 
 export interface ChunkWorkerData {
@@ -20,34 +16,51 @@ export interface ChunkWorkerData {
   readonly plan: ChunkPlan;
   readonly config: CleaningConfig;
   readonly port: MessagePort;
-  /** Int32Array over a SharedArrayBuffer: slot NEXT_CHUNK is the next chunk to take, POSTED the messages posted. */
-  readonly shared: Int32Array;
+  /** Int32Array over a SharedArrayBuffer: the counters of chunk-slots.ts. */
+  readonly counters: Int32Array;
+  /** The slots' memory (chunk-slots.ts), for chunks of up to `plan.width` rows. */
+  readonly slots: SharedArrayBuffer;
 }
 
-/** A chunk read, the end (`done`), or what went wrong. */
+/** A chunk read (in slot `slot`, or whole as `chunk`), the end (`done`), or what went wrong. */
 export interface ChunkMessage {
   readonly index?: number;
+  readonly slot?: number;
+  readonly rows?: number;
+  readonly labelNames?: string[];
+  readonly tallies?: TallySnapshot[];
   readonly chunk?: ChunkResult;
   readonly done?: true;
   readonly error?: string;
 }
 
-const { dbPath, plan, config, port, shared } = workerData as ChunkWorkerData;
+const { dbPath, plan, config, port, counters, slots } = workerData as ChunkWorkerData;
 
-function post(message: ChunkMessage, transfer: ArrayBuffer[] = []): void {
-  port.postMessage(message, transfer);
-  Atomics.add(shared, POSTED, 1);
-  Atomics.notify(shared, POSTED);
+function post(message: ChunkMessage): void {
+  port.postMessage(message);
+  Atomics.add(counters, POSTED, 1);
+  Atomics.notify(counters, POSTED);
+}
+
+function send(index: number, chunk: ChunkResult, shared: ChunkSlots): void {
+  const slot = shared.acquire();
+  if (shared.write(slot, chunk)) {
+    const { rows, labelNames, tallies } = chunk;
+    post({ index, slot, rows, labelNames, tallies });
+    return;
+  }
+  shared.release(slot);
+  post({ index, chunk });
 }
 
 try {
   const db = new DatabaseSync(dbPath, { readOnly: true });
   try {
     const reader = new ChunkReader(db, plan, config);
-    for (let index = Atomics.add(shared, NEXT_CHUNK, 1); index < plan.chunks; ) {
-      const chunk = reader.read(index);
-      post({ index, chunk }, transferables(chunk));
-      index = Atomics.add(shared, NEXT_CHUNK, 1);
+    const shared = new ChunkSlots(slots, plan.width, counters);
+    for (let index = Atomics.add(counters, NEXT_CHUNK, 1); index < plan.chunks; ) {
+      send(index, reader.read(index), shared);
+      index = Atomics.add(counters, NEXT_CHUNK, 1);
     }
   } finally {
     db.close();

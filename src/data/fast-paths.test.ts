@@ -3,6 +3,7 @@
  * a native sort instead of a comparator) must give exactly what the general forms give.
  */
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { describe, test } from "node:test";
 import fc from "fast-check";
 import { Deduper } from "./deduper.ts";
@@ -11,6 +12,7 @@ import { seededHash } from "./group-allocation.ts";
 import { orderByHash, orderTies } from "./hash-order.ts";
 import {
   assignFolds,
+  CANT_DECIDE,
   collapseWhitespace,
   HASHTAG_TOKEN,
   type Label,
@@ -115,6 +117,33 @@ describe("fast paths agree with the general forms", () => {
     );
     const swapped = fingerprintInOrder(rows, Uint32Array.from([1, 0, 2]));
     assert.notEqual(keyOrder, swapped, "order matters to the digest, so the tie order is pinned");
+  });
+
+  test("the fingerprint's direct writing gives the bytes of label, tab, JSON text, line feed", () => {
+    const text = fc.string({
+      unit: fc.constantFrom(
+        ...'aZ 0"\\\n\t\u0001\u007f\u00e9\u2028\u20ac',
+        "\ud83d\ude00",
+        "\ud800",
+        "\udc00",
+      ),
+      maxLength: 12,
+    });
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ text, label: fc.constantFrom(RELEVANT, NOT_RELEVANT, CANT_DECIDE) })),
+        (rows) => {
+          const keyed = rows.map((r, i) => ({ ...r, key: `k${i}` }));
+          const order = Uint32Array.from(keyed.keys()).reverse();
+          const lines = Array.from(order, (i) => {
+            const row = keyed[i] as { text: string; label: string };
+            return `${row.label}\t${JSON.stringify(row.text)}\n`;
+          });
+          const expected = createHash("sha256").update(lines.join(""), "utf8").digest("hex");
+          assert.equal(fingerprintInOrder(keyed, order), expected);
+        },
+      ),
+    );
   });
 
   test("dedupe's canonical order is the fingerprint's", () => {

@@ -163,8 +163,9 @@ export function allocateSample(sample: Sample, fractions: readonly number[], see
   const part = new Int32Array(groups.count);
   for (const stratum of strataOf(groups))
     deal(bySizeDescending(stratum, groups.size), groups.size, fractions, part);
-  const out = new Int32Array(sample.count);
-  for (let i = 0; i < out.length; i++) out[i] = part[groups.of[i] as number] as number;
+  // Each row's part is written over its group id: no second array of a million.
+  const out = groups.of;
+  for (let i = 0; i < out.length; i++) out[i] = part[out[i] as number] as number;
   return out;
 }
 

@@ -20,7 +20,9 @@ export function orderByHash(hashes: Uint32Array): Uint32Array {
     halves[2 * i + HIGH] = hashes[i] as number;
   }
   slots.sort();
-  const order = new Uint32Array(n);
+  // The indices are gathered into the front of the same buffer (slot i's index is read before
+  // anything is written over it): no second array of a million.
+  const order = halves.subarray(0, n);
   for (let i = 0; i < n; i++) order[i] = halves[2 * i + LOW] as number;
   return order;
 }

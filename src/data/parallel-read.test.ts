@@ -11,7 +11,7 @@ import { DatabaseSync } from "node:sqlite";
 import { after, before, describe, test } from "node:test";
 import { pathToFileURL } from "node:url";
 import { isSiftError } from "../errors.ts";
-import { CHUNK_ROWIDS, type ChunkResult, PARALLEL_THRESHOLD, planChunks } from "./chunk-read.ts";
+import { CHUNK_ROWIDS, ChunkReader, type ChunkResult, PARALLEL_THRESHOLD, planChunks } from "./chunk-read.ts";
 import { resolveCleaningConfig } from "./cleaning-config.ts";
 import { packDatabase } from "./pack.ts";
 import { readChunksInParallel } from "./parallel-read.ts";
@@ -162,8 +162,8 @@ describe("a failing worker", () => {
     const url = await workerScript(
       "posts-error",
       `workerData.port.postMessage({ error: "disk on fire" });
-       Atomics.add(workerData.shared, 1, 1);
-       Atomics.notify(workerData.shared, 1);`,
+       Atomics.add(workerData.counters, 1, 1);
+       Atomics.notify(workerData.counters, 1);`,
     );
     await assert.rejects(readWith(url), isWorkerFailure(/small\.db.*disk on fire/));
   });
@@ -186,6 +186,43 @@ describe("a failing worker", () => {
       chunks.reduce((sum, chunk) => sum + chunk.rows, 0),
       3 * CHUNK_ROWIDS - deleted.length,
     );
+  });
+
+  test("chunks too big for a shared slot are posted whole, with the same content", async () => {
+    const path = join(dir, "long.db");
+    const db = new DatabaseSync(path);
+    db.exec("CREATE TABLE data (text TEXT, choose_one TEXT)");
+    const insert = db.prepare("INSERT INTO data VALUES (?, ?)");
+    db.exec("BEGIN");
+    // Long texts, a few of them needing UTF-16: a chunk's texts and keys outgrow its slot.
+    for (let i = 0; i < 4 * CHUNK_ROWIDS; i++) {
+      const text = `${i % 3 === 0 ? "Flood ☔ " : "Fire "}${"near the old town ".repeat(12)}${i}`;
+      insert.run(text, i % 2 ? "Relevant" : "Not Relevant");
+    }
+    db.exec("COMMIT");
+    const columns = ["text", "choose_one"];
+    const plan = planChunks(db, "data", '"text", "choose_one", NULL', columns, 1);
+    assert.ok(plan !== null);
+    const config = resolveCleaningConfig({});
+    const merged: ChunkResult[] = [];
+    // Slot-backed arrays are reused once merged: keep copies.
+    const add = (chunk: ChunkResult): void => {
+      merged.push({
+        ...chunk,
+        keyHashes: chunk.keyHashes.slice(),
+        state: chunk.state.slice(),
+        rawLengths: chunk.rawLengths.slice(),
+        labels: chunk.labels.slice(),
+        classLabels: chunk.classLabels.slice(),
+      });
+    };
+    await readChunksInParallel(db, path, "long.db", plan, { config, add });
+    const reader = new ChunkReader(db, plan, config);
+    assert.deepEqual(
+      merged,
+      Array.from({ length: plan.chunks }, (_, i) => reader.read(i)),
+    );
+    db.close();
   });
 
   test("an error the text offload's worker posts is DATA_WORKER_FAILED", async () => {

@@ -2,20 +2,15 @@
  * Reading a large SQLite table with both cores: this thread and one worker take chunks of the
  * rowid range from a shared counter (whoever is free takes the next), each reading and cleaning
  * its chunks, and this thread hands them to the sink strictly in chunk order — so the sink sees
- * the rows as one pass would. The worker's failure (an error it posts, an uncaught one, or its
- * exit before it is done) ends the read with DATA_WORKER_FAILED.
+ * the rows as one pass would. The worker's chunks come through shared slots (chunk-slots.ts).
+ * The worker's failure (an error it posts, an uncaught one, or its exit before it is done) ends
+ * the read with DATA_WORKER_FAILED.
  */
 import type { DatabaseSync } from "node:sqlite";
 import { MessageChannel, receiveMessageOnPort, Worker } from "node:worker_threads";
 import { siftError } from "../errors.ts";
-import {
-  type ChunkPlan,
-  ChunkReader,
-  type ChunkResult,
-  type ChunkSink,
-  NEXT_CHUNK,
-  POSTED,
-} from "./chunk-read.ts";
+import { type ChunkPlan, ChunkReader, type ChunkResult, type ChunkSink } from "./chunk-read.ts";
+import { ChunkSlots, COUNTERS, NEXT_CHUNK, POSTED, slotMemory } from "./chunk-slots.ts";
 import type { ChunkMessage, ChunkWorkerData } from "./chunk-worker.ts";
 
 const WORKER_URL = new URL("./chunk-worker.ts", import.meta.url);
@@ -39,14 +34,24 @@ export async function readChunksInParallel(
   options: ParallelReadOptions = {},
 ): Promise<void> {
   const reader = new ChunkReader(db, plan, sink.config);
-  const shared = new Int32Array(new SharedArrayBuffer(8));
+  const counters = new Int32Array(new SharedArrayBuffer(4 * COUNTERS));
+  const memory = slotMemory(plan.width);
+  const slots = new ChunkSlots(memory, plan.width, counters);
   const { port1: port, port2 } = new MessageChannel();
-  const workerData: ChunkWorkerData = { dbPath, plan, config: sink.config, port: port2, shared };
+  const workerData: ChunkWorkerData = {
+    dbPath,
+    plan,
+    config: sink.config,
+    port: port2,
+    counters,
+    slots: memory,
+  };
   const worker = new Worker(options.workerUrl ?? WORKER_URL, {
     workerData,
     transferList: [port2],
-    // Chunks are short-lived: a small young generation is enough and keeps the worker's memory low.
-    resourceLimits: { maxYoungGenerationSizeMb: 8 },
+    // The worker holds one chunk at a time: small generations are enough, and keep its memory low
+    // (the old generation's cap took ~20 MB off bench:data's peak RSS while the worker runs).
+    resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 24 },
   });
   // What ended the worker, if it ended; either event also wakes the loop below.
   let ended: string | null = null;
@@ -63,7 +68,8 @@ export async function readChunksInParallel(
     wake();
   });
 
-  const ready = new Map<number, ChunkResult>();
+  /** Chunks waiting for their turn: read here, posted whole, or (a message naming it) in a shared slot. */
+  const ready = new Map<number, ChunkResult | ChunkMessage>();
   let merged = 0;
   let workerDone = false;
   /** Takes the worker's messages that have arrived. */
@@ -73,29 +79,37 @@ export async function readChunksInParallel(
       if (message.error !== undefined)
         throw siftError("DATA_WORKER_FAILED", `Reading ${source}`, message.error);
       if (message.done === true) workerDone = true;
-      else if (message.index !== undefined && message.chunk !== undefined)
-        ready.set(message.index, message.chunk);
+      else if (message.index !== undefined) ready.set(message.index, message.chunk ?? message);
     }
+  };
+  const mergeNext = (next: ChunkResult | ChunkMessage): void => {
+    if ("texts" in next) {
+      sink.add(next);
+      return;
+    }
+    const { slot = 0, rows = 0, labelNames = [], tallies = [] } = next;
+    sink.add(slots.read(slot, rows, labelNames, tallies));
+    slots.release(slot);
   };
   try {
     while (merged < plan.chunks || !workerDone) {
-      const seen = Atomics.load(shared, POSTED);
+      const seen = Atomics.load(counters, POSTED);
       receive();
       const next = ready.get(merged);
       if (next !== undefined) {
         ready.delete(merged);
-        sink.add(next);
+        mergeNext(next);
         merged++;
         continue;
       }
       // Nothing to merge yet: read a chunk here while the worker reads the one awaited.
-      const index = merged < plan.chunks ? Atomics.add(shared, NEXT_CHUNK, 1) : plan.chunks;
+      const index = merged < plan.chunks ? Atomics.add(counters, NEXT_CHUNK, 1) : plan.chunks;
       if (index < plan.chunks) {
         ready.set(index, reader.read(index));
         continue;
       }
       if (ended !== null && !workerDone) throw siftError("DATA_WORKER_FAILED", `Reading ${source}`, ended);
-      const wait = Atomics.waitAsync(shared, POSTED, seen);
+      const wait = Atomics.waitAsync(counters, POSTED, seen);
       if (wait.async) await Promise.race([wait.value, woken]);
     }
   } finally {
