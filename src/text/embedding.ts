@@ -149,9 +149,31 @@ export class EmbeddingVectorizer {
       const w = this.wordAt(text, tokens.starts[t] as number, tokens.ends[t] as number, table);
       if (w >= 0) found[n++] = w;
     }
-    // Two words per pass over the dimensions: each sum[k] is read and written half as often,
+    // Several words per pass over the dimensions: each sum[k] is read and written less often,
     // and its additions happen in the same order as one word at a time (the same numbers).
     let i = 0;
+    for (; i + 3 < n; i += 4) {
+      const w1 = found[i] as number;
+      const w2 = found[i + 1] as number;
+      const w3 = found[i + 2] as number;
+      const w4 = found[i + 3] as number;
+      const s1 = scales[w1] as number;
+      const s2 = scales[w2] as number;
+      const s3 = scales[w3] as number;
+      const s4 = scales[w4] as number;
+      const b1 = w1 * d;
+      const b2 = w2 * d;
+      const b3 = w3 * d;
+      const b4 = w4 * d;
+      for (let k = 0; k < d; k++) {
+        sum[k] =
+          (sum[k] as number) +
+          (codes[b1 + k] as number) * s1 +
+          (codes[b2 + k] as number) * s2 +
+          (codes[b3 + k] as number) * s3 +
+          (codes[b4 + k] as number) * s4;
+      }
+    }
     for (; i + 1 < n; i += 2) {
       const w1 = found[i] as number;
       const w2 = found[i + 1] as number;
@@ -163,7 +185,7 @@ export class EmbeddingVectorizer {
         sum[k] = (sum[k] as number) + (codes[b1 + k] as number) * s1 + (codes[b2 + k] as number) * s2;
       }
     }
-    if (i < n) {
+    for (; i < n; i++) {
       const w = found[i] as number;
       const scale = scales[w] as number;
       const base = w * d;
