@@ -201,6 +201,8 @@ export class WordAnalyzer implements Analyzer {
 
 /** Python's str.split() whitespace, so words split exactly as scikit-learn's char_wb does. */
 function isSpace(c: number): boolean {
+  // Printable ASCII and most of Latin-1 first: one comparison for nearly every character.
+  if (c > 32 && c < 0x85) return false;
   return (
     c === 32 ||
     (c >= 9 && c <= 13) ||
