@@ -57,6 +57,9 @@ CREATE TABLE IF NOT EXISTS events (
 );
 `;
 
+/** WAL pages (4 KB) between automatic checkpoints. */
+const WAL_CHECKPOINT_PAGES = 8192;
+
 /** `PRAGMA user_version` of a log with the current indexes; files before it read as 0. */
 export const LOG_SCHEMA_VERSION = 2;
 
@@ -75,6 +78,10 @@ export function applySchema(db: DatabaseSync): void {
   db.exec("PRAGMA journal_mode=WAL");
   db.exec("PRAGMA synchronous=NORMAL");
   db.exec("PRAGMA busy_timeout=5000");
+  // Checkpoint every ~32 MB of WAL rather than SQLite's 4 MB: the pages every batch touches (the
+  // table's and the indexes' last pages) are copied back once per checkpoint, not once per 4 MB;
+  // about 15% less writer CPU per row in a microbenchmark, for a larger WAL file between them.
+  db.exec(`PRAGMA wal_autocheckpoint=${WAL_CHECKPOINT_PAGES}`);
   db.exec(SCHEMA);
   const version = Number(db.prepare("PRAGMA user_version").get()?.user_version ?? 0);
   if (version >= LOG_SCHEMA_VERSION) return;
