@@ -4,12 +4,15 @@
  * the TypeScript sources spends most of its time resolving, reading and linking some 1,500
  * module files (TypeBox alone is 700); one file does not.
  *
- * Worker threads, the .proto files, package.json and the sample data are still read from the
- * source tree: each source file's `import.meta.url` is rewritten to that file's own URL,
- * relative to the bundle, so `new URL("./log-worker.ts", import.meta.url)` still finds it.
- * Packages that read their own files at run time stay outside the bundle (EXTERNAL).
+ * Worker threads (`src/<module>/*-worker.ts`) are bundled too, as entries of their own next to
+ * the CLI: a worker's isolate then loads one file rather than its module graph (the prediction
+ * log's writer thread held ~25 MB more from the sources). `new URL("./log-worker.ts",
+ * import.meta.url)` is rewritten to the bundled worker. The .proto files, package.json and the
+ * sample data are still read from the source tree: every other `import.meta.url` in a source
+ * file becomes that file's own URL, relative to the bundle. Packages that read their own files at
+ * run time stay outside the bundle (EXTERNAL).
  */
-import { readFile, rm } from "node:fs/promises";
+import { readdir, readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { build, type Plugin } from "esbuild";
@@ -29,24 +32,56 @@ const EXTERNAL = [
   "playwright-core",
 ];
 
-const sourceUrls: Plugin = {
-  name: "source-import-meta-url",
-  setup(esbuild) {
-    esbuild.onLoad({ filter: /[\\/]src[\\/].*\.ts$/ }, async (args) => {
-      const text = await readFile(args.path, "utf8");
-      if (!text.includes("import.meta.url")) return { contents: text, loader: "ts" };
-      const relative = path.relative(OUT_DIR, args.path).split(path.sep).join("/");
-      const own = `new URL(${JSON.stringify(relative)}, import.meta.url).href`;
-      return { contents: text.replaceAll("import.meta.url", own), loader: "ts" };
-    });
-  },
-};
+/** Worker scripts by bundle entry name: src/monitor/log-worker.ts → "log-worker". */
+async function workerEntries(): Promise<Record<string, string>> {
+  const entries: Record<string, string> = {};
+  const src = path.join(ROOT, "src");
+  for (const module of await readdir(src, { withFileTypes: true })) {
+    if (!module.isDirectory()) continue;
+    for (const file of await readdir(path.join(src, module.name)))
+      if (file.endsWith("-worker.ts"))
+        entries[file.slice(0, -".ts".length)] = path.join(src, module.name, file);
+  }
+  return entries;
+}
 
+/** `new URL("./log-worker.ts", import.meta.url)`, the way every worker is started. */
+const WORKER_URL = /new URL\((["'])\.\/([\w-]+-worker)\.ts\1, import\.meta\.url\)/g;
+
+/** Stands for the chunk's own import.meta.url while the others are rewritten. */
+const CHUNK_URL = "__siftChunkUrl__";
+
+function sourceUrls(workers: Record<string, string>): Plugin {
+  return {
+    name: "source-import-meta-url",
+    setup(esbuild) {
+      esbuild.onLoad({ filter: /[\\/]src[\\/].*\.ts$/ }, async (args) => {
+        const text = await readFile(args.path, "utf8");
+        if (!text.includes("import.meta.url")) return { contents: text, loader: "ts" };
+        const relative = path.relative(OUT_DIR, args.path).split(path.sep).join("/");
+        const own = `new URL(${JSON.stringify(relative)}, import.meta.url).href`;
+        // The bundled worker sits next to every chunk: its URL stays relative to the chunk's own
+        // (marked, so the rewrite of every other import.meta.url below leaves it alone).
+        const withWorkers = text.replace(WORKER_URL, (whole, _quote: string, name: string) =>
+          workers[name] === path.join(path.dirname(args.path), `${name}.ts`)
+            ? `new URL(${JSON.stringify(`./${name}.mjs`)}, ${CHUNK_URL})`
+            : whole,
+        );
+        const contents = withWorkers
+          .replaceAll("import.meta.url", own)
+          .replaceAll(CHUNK_URL, "import.meta.url");
+        return { contents, loader: "ts" };
+      });
+    },
+  };
+}
+
+const workers = await workerEntries();
 await rm(OUT_DIR, { recursive: true, force: true });
 await build({
-  entryPoints: [path.join(ROOT, "src/cli/main.ts")],
+  entryPoints: { sift: path.join(ROOT, "src/cli/main.ts"), ...workers },
   outdir: OUT_DIR,
-  entryNames: "sift",
+  entryNames: "[name]",
   // Modules the CLI imports lazily (the serve module, gRPC, training) stay lazy: one chunk each.
   splitting: true,
   // Next to the entry: the rewritten import.meta.url paths are relative to this folder.
@@ -57,7 +92,7 @@ await build({
   format: "esm",
   target: "node24",
   external: EXTERNAL,
-  plugins: [sourceUrls],
+  plugins: [sourceUrls(workers)],
   // CommonJS packages in an ES module bundle still call require() for Node's built-ins.
   banner: {
     js: 'import { createRequire as __siftRequire } from "node:module"; const require = __siftRequire(import.meta.url);',
