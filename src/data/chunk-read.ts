@@ -60,7 +60,41 @@ export interface ChunkResult {
   readonly tallies: TallySnapshot[];
 }
 
-/** Receives the chunks of a table in order; `config` is the cleaning the chunks' texts get. */
+/** The typed-array columns of a chunk of `n` rows (fresh arrays, or views of a shared slot). */
+export interface ChunkColumns {
+  readonly keyHashes: Uint32Array;
+  readonly state: Uint8Array;
+  readonly rawLengths: Uint32Array;
+  readonly labels: Uint16Array;
+  readonly classLabels: Float64Array;
+}
+
+/** New column arrays for `n` rows. */
+export function columnArrays(n: number): ChunkColumns {
+  return {
+    keyHashes: new Uint32Array(n),
+    state: new Uint8Array(n),
+    rawLengths: new Uint32Array(n),
+    labels: new Uint16Array(n),
+    classLabels: new Float64Array(n),
+  };
+}
+
+/** The first `n` rows of `columns`, zeroed (for a reused set of arrays). */
+export function columnViews(columns: ChunkColumns, n: number): ChunkColumns {
+  return {
+    keyHashes: columns.keyHashes.subarray(0, n).fill(0),
+    state: columns.state.subarray(0, n).fill(0),
+    rawLengths: columns.rawLengths.subarray(0, n).fill(0),
+    labels: columns.labels.subarray(0, n).fill(0),
+    classLabels: columns.classLabels.subarray(0, n).fill(0),
+  };
+}
+
+/**
+ * Receives the chunks of a table in order; `config` is the cleaning the chunks' texts get. A
+ * chunk's typed arrays may be reused once `add` returns: keep copies, not the arrays.
+ */
 export interface ChunkSink {
   readonly config: CleaningConfig;
   add(chunk: ChunkResult): void;
@@ -110,18 +144,15 @@ export class ChunkReader {
     this.transforms = textTransforms(config);
   }
 
-  read(index: number): ChunkResult {
+  /** Chunk `index`; `columns` gives the arrays to fill (zeroed), by default new ones. */
+  read(index: number, columns: (n: number) => ChunkColumns = columnArrays): ChunkResult {
     const from = this.plan.first + index * this.plan.width;
     const values = this.statement.all(from, from + this.plan.width) as unknown as unknown[][];
     const n = values.length;
     const pass = new TextPass(this.transforms);
     const texts: (string | null)[] = new Array(n);
     const keys: string[] = new Array(n);
-    const keyHashes = new Uint32Array(n);
-    const state = new Uint8Array(n);
-    const rawLengths = new Uint32Array(n);
-    const labels = new Uint16Array(n);
-    const classLabels = new Float64Array(n);
+    const { keyHashes, state, rawLengths, labels, classLabels } = columns(n);
     const labelNames: string[] = [];
     const labelCodes = new Map<string, number>();
     for (let i = 0; i < n; i++) {

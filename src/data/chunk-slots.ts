@@ -7,7 +7,7 @@
  * and freed by the main thread, which leaves the worker's malloc arena large: ~30–50 MB more
  * peak RSS in bench:data than one thread, where the slots cost their fixed size.
  */
-import { type ChunkResult, RAW_NULL } from "./chunk-read.ts";
+import { type ChunkColumns, type ChunkResult, columnViews, RAW_NULL } from "./chunk-read.ts";
 import type { TallySnapshot } from "./step-report.ts";
 
 /** Slots: how many chunks the worker may have waiting for the main thread. */
@@ -90,10 +90,18 @@ export class ChunkSlots {
     Atomics.notify(this.counters, RELEASED);
   }
 
-  /** Worker side: writes `chunk` into slot `s`; false when its texts and keys do not fit. */
-  write(s: number, chunk: ChunkResult): boolean {
+  /** Worker side: slot `s`'s columns for a chunk of `n` rows, zeroed, for ChunkReader to fill. */
+  columns(s: number, n: number): ChunkColumns {
+    return columnViews(this.slots[s] as SlotViews, n);
+  }
+
+  /**
+   * Worker side: writes the texts and keys of `chunk` (read into slot `s`'s columns) into the slot;
+   * false, with the columns as they were, when they do not fit.
+   */
+  writeTexts(s: number, chunk: ChunkResult): boolean {
     const slot = this.slots[s] as SlotViews;
-    const { chars } = slot;
+    const { chars, state } = slot;
     let at = 0;
     const put = (text: string, wide: boolean): boolean => {
       const need = wide ? 2 * text.length : text.length;
@@ -102,25 +110,19 @@ export class ChunkSlots {
       return true;
     };
     for (let i = 0; i < chunk.rows; i++) {
-      let state = chunk.state[i] as number;
       const text = chunk.texts[i] ?? null;
-      if (text !== null) {
-        const wide = WIDE.test(text);
-        if (!put(text, wide)) return false;
-        if (wide) state |= TEXT_WIDE;
-      }
-      slot.textEnds[i] = at;
       const key = chunk.keys[i] as string;
+      const wide = text !== null && WIDE.test(text);
       const wideKey = WIDE.test(key);
-      if (!put(key, wideKey)) return false;
-      if (wideKey) state |= KEY_WIDE;
+      const fits = text === null || put(text, wide);
+      slot.textEnds[i] = at;
+      if (!fits || !put(key, wideKey)) {
+        for (let j = 0; j < i; j++) state[j] = (state[j] as number) & RAW_BITS;
+        return false;
+      }
       slot.keyEnds[i] = at;
-      slot.state[i] = state;
+      state[i] = (state[i] as number) | (wide ? TEXT_WIDE : 0) | (wideKey ? KEY_WIDE : 0);
     }
-    slot.keyHashes.set(chunk.keyHashes);
-    slot.rawLengths.set(chunk.rawLengths);
-    slot.labels.set(chunk.labels);
-    slot.classLabels.set(chunk.classLabels);
     return true;
   }
 

@@ -42,15 +42,29 @@ function post(message: ChunkMessage): void {
   Atomics.notify(counters, POSTED);
 }
 
-function send(index: number, chunk: ChunkResult, shared: ChunkSlots): void {
+/** A chunk whose columns are copied out of the slot they were read into. */
+function copied(chunk: ChunkResult): ChunkResult {
+  return {
+    ...chunk,
+    keyHashes: chunk.keyHashes.slice(),
+    state: chunk.state.slice(),
+    rawLengths: chunk.rawLengths.slice(),
+    labels: chunk.labels.slice(),
+    classLabels: chunk.classLabels.slice(),
+  };
+}
+
+/** Reads chunk `index` into a free slot and posts its number, or the chunk itself when its texts do not fit. */
+function send(index: number, reader: ChunkReader, shared: ChunkSlots): void {
   const slot = shared.acquire();
-  if (shared.write(slot, chunk)) {
+  const chunk = reader.read(index, (n) => shared.columns(slot, n));
+  if (shared.writeTexts(slot, chunk)) {
     const { rows, labelNames, tallies } = chunk;
     post({ index, slot, rows, labelNames, tallies });
     return;
   }
+  post({ index, chunk: copied(chunk) });
   shared.release(slot);
-  post({ index, chunk });
 }
 
 try {
@@ -59,7 +73,7 @@ try {
     const reader = new ChunkReader(db, plan, config);
     const shared = new ChunkSlots(slots, plan.width, counters);
     for (let index = Atomics.add(counters, NEXT_CHUNK, 1); index < plan.chunks; ) {
-      send(index, reader.read(index), shared);
+      send(index, reader, shared);
       index = Atomics.add(counters, NEXT_CHUNK, 1);
     }
   } finally {
@@ -69,3 +83,5 @@ try {
 } catch (error) {
   post({ error: error instanceof Error ? error.message : String(error) });
 }
+// Nothing more to say: the worker ends now rather than when the main thread has merged the rest.
+port.close();

@@ -9,7 +9,15 @@
 import type { DatabaseSync } from "node:sqlite";
 import { MessageChannel, receiveMessageOnPort, Worker } from "node:worker_threads";
 import { siftError } from "../errors.ts";
-import { type ChunkPlan, ChunkReader, type ChunkResult, type ChunkSink } from "./chunk-read.ts";
+import {
+  type ChunkColumns,
+  type ChunkPlan,
+  ChunkReader,
+  type ChunkResult,
+  type ChunkSink,
+  columnArrays,
+  columnViews,
+} from "./chunk-read.ts";
 import { ChunkSlots, COUNTERS, NEXT_CHUNK, POSTED, slotMemory } from "./chunk-slots.ts";
 import type { ChunkMessage, ChunkWorkerData } from "./chunk-worker.ts";
 
@@ -49,8 +57,9 @@ export async function readChunksInParallel(
   const worker = new Worker(options.workerUrl ?? WORKER_URL, {
     workerData,
     transferList: [port2],
-    // The worker holds one chunk at a time: small generations are enough, and keep its memory low
-    // (the old generation's cap took ~20 MB off bench:data's peak RSS while the worker runs).
+    // The worker holds one chunk at a time: a small heap is enough. (Its pages stay with the
+    // process after it ends — ~40 MB more peak RSS than one thread in bench:data, whatever these
+    // limits, which change its collections more than its footprint.)
     resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 24 },
   });
   // What ended the worker, if it ended; either event also wakes the loop below.
@@ -82,9 +91,24 @@ export async function readChunksInParallel(
       else if (message.index !== undefined) ready.set(message.index, message.chunk ?? message);
     }
   };
+  // Column arrays of chunks read here, reused once merged: no new typed arrays per chunk (as the
+  // worker writes into its slots).
+  const spare: ChunkColumns[] = [];
+  const lent = new Map<ChunkResult, ChunkColumns>();
+  const readHere = (index: number): ChunkResult => {
+    const whole = spare.pop() ?? columnArrays(plan.width);
+    const chunk = reader.read(index, (n) => columnViews(whole, n));
+    lent.set(chunk, whole);
+    return chunk;
+  };
   const mergeNext = (next: ChunkResult | ChunkMessage): void => {
     if ("texts" in next) {
       sink.add(next);
+      const whole = lent.get(next);
+      if (whole !== undefined) {
+        lent.delete(next);
+        spare.push(whole);
+      }
       return;
     }
     const { slot = 0, rows = 0, labelNames = [], tallies = [] } = next;
@@ -105,7 +129,7 @@ export async function readChunksInParallel(
       // Nothing to merge yet: read a chunk here while the worker reads the one awaited.
       const index = merged < plan.chunks ? Atomics.add(counters, NEXT_CHUNK, 1) : plan.chunks;
       if (index < plan.chunks) {
-        ready.set(index, reader.read(index));
+        ready.set(index, readHere(index));
         continue;
       }
       if (ended !== null && !workerDone) throw siftError("DATA_WORKER_FAILED", `Reading ${source}`, ended);
