@@ -1,12 +1,14 @@
 /**
  * Serving benchmark (npm run bench:serve), side by side in one run on this machine:
  *   - a bare node:http server that parses the same JSON and answers a constant (the ceiling),
- *   - sift's POST /v1/predict serving the default model trained on the dev package,
+ *   - sift's POST /v1/predict serving the default model trained on the dev package, started as
+ *     production starts it (the esbuild bundle this bench builds first; `npm start`, Docker),
  *   - the FastAPI + scikit-learn peer from ../shared/bench-peers (2 uvicorn workers),
  *   - any extra sift configurations from `extraSiftVariants` (prediction log, shadow model, …),
  * all loaded the same way (wrk -t2 -c32 -d10s with sentences.lua, else autocannon over the same
- * sentences). Then sift's cold start (spawn → /readyz 200, median of 5, with the compile cache
- * warm and turned off), the batch endpoint (1,000 sentences a request) and the server's memory.
+ * sentences). Then sift's cold start (spawn → /readyz 200, median of 5: the bundle, and the
+ * sources with the compile cache warm and turned off), the batch endpoint (1,000 sentences a
+ * request) and the server's memory.
  *
  * Every server is a separate process on 127.0.0.1. Ratios come from the same run: the machine is
  * shared. SIFT_BENCH_SECONDS shortens or lengthens each load (default 10).
@@ -375,7 +377,9 @@ async function main(): Promise<void> {
     );
 
     const bare = await measureVariant(ceiling);
-    const sift = await measureSift(siftVariant("sift /v1/predict", setup));
+    // The main row, the batch endpoint and memory: sift as production starts it (npm start and
+    // the Docker image run the bundle); the rows below run the TypeScript sources.
+    const sift = await measureSift(bundleVariant("sift /v1/predict (start bundle)", setup));
     const peer: Row =
       setup.peerModel === null
         ? { name: "FastAPI + sklearn peer", figures: null, note: peerNote }
