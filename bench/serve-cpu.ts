@@ -78,6 +78,8 @@ interface Measured {
   readonly writerUs: number;
   readonly shadowUs: number;
   readonly v8Us: number;
+  /** The server's resident memory right after the load, MB. */
+  readonly rssMb: number;
 }
 
 async function measure(v: ServerVariant, seconds: number): Promise<Measured> {
@@ -101,6 +103,7 @@ async function measure(v: ServerVariant, seconds: number): Promise<Measured> {
       writerUs: perRequest(threads.workers[0], threads0.workers[0]),
       shadowUs: perRequest(threads.workers[1], threads0.workers[1]),
       v8Us: perRequest(threads.v8, threads0.v8),
+      rssMb: Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0) / 1024,
     };
   } finally {
     await server.stop();
@@ -158,14 +161,14 @@ async function main(): Promise<void> {
       }
     }
     console.log(
-      "variant | requests/s | CPU µs/request: main thread | log writer | shadow scorer | V8 helpers | process | process, every round",
+      "variant | requests/s | CPU µs/request: main thread | log writer | shadow scorer | V8 helpers | process | process, every round | RSS MB",
     );
     for (const [name, rows] of runs) {
       const sorted = [...rows].sort((a, b) => a.processUs - b.processUs);
       const row = sorted[Math.floor(sorted.length / 2)] as Measured;
       const every = rows.map((r) => r.processUs.toFixed(0)).join(" / ");
       console.log(
-        `${name} | ${Math.round(row.requestsPerS)} | ${row.mainUs.toFixed(1)} | ${row.writerUs.toFixed(1)} | ${row.shadowUs.toFixed(1)} | ${row.v8Us.toFixed(1)} | ${row.processUs.toFixed(1)} | ${every}`,
+        `${name} | ${Math.round(row.requestsPerS)} | ${row.mainUs.toFixed(1)} | ${row.writerUs.toFixed(1)} | ${row.shadowUs.toFixed(1)} | ${row.v8Us.toFixed(1)} | ${row.processUs.toFixed(1)} | ${every} | ${Math.round(row.rssMb)}`,
       );
     }
     console.log(`load average (1 min) at the end: ${loadavg()[0]?.toFixed(2)}`);
