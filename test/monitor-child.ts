@@ -34,7 +34,7 @@ if (mode === "serve") {
 } else {
   const registry = openRegistry(root);
   const real = registrySource(registry);
-  // Version 2 is the shadow: it sleeps 1.5 s (busy) or throws on every call.
+  // Version 2 is the shadow: it sleeps 3 s (busy) or throws on every call.
   const source: ModelSource = {
     revision: () => real.revision(),
     resolve: (ref) => real.resolve(ref),
@@ -81,7 +81,7 @@ function misbehaving(model: ServedModel, how: string): ServedModel {
       explain: (text, top) => classifier.explain(text, top),
       predictProba: (texts) => {
         if (how === "throwing-shadow") throw new Error("the shadow model is broken");
-        const until = Date.now() + 1500;
+        const until = Date.now() + 3000;
         while (Date.now() < until) {
           // busy: a slow model holds the event loop
         }

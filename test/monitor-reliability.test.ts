@@ -77,42 +77,45 @@ describe("the prediction log", () => {
       loop: { logPath, queueCapacity: 200, batchSize: 50, flushIntervalMs: 10, refreshIntervalMs: 0 },
     });
     await service.loaded;
-    // Another connection holds the write lock: the writer thread blocks on it (busy timeout).
+    // Another connection holds the write lock for the whole load: the writer thread blocks on it
+    // (busy timeout). Requests answered while it is held beyond the queue's 200 entries show the
+    // server never waits for the log; counting them, not timing them, keeps this true on a busy CI.
     const blocker = new DatabaseSync(logPath);
-    blocker.exec("PRAGMA busy_timeout=5000");
-    blocker.exec("BEGIN IMMEDIATE");
     try {
-      const result = await autocannon({
-        url: `${service.url}/v1/predict`,
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ sentence: "Forest fire near La Ronge Sask. Canada" }),
-        connections: 8,
-        duration: 2,
-      });
-      assert.equal(result.errors, 0);
-      assert.equal(result.non2xx, 0);
-      assert.ok(result.requests.total > 300, `requests: ${result.requests.total}`);
-      // A server waiting on the log would wait out the 5 s busy timeout; 1 s leaves room for a busy CI.
-      assert.ok(result.latency.p99 < 1000, `p99 ${result.latency.p99} ms while the log was stalled`);
+      blocker.exec("PRAGMA busy_timeout=5000");
+      blocker.exec("BEGIN IMMEDIATE");
+      try {
+        const result = await autocannon({
+          url: `${service.url}/v1/predict`,
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ sentence: "Forest fire near La Ronge Sask. Canada" }),
+          connections: 8,
+          duration: 2,
+        });
+        assert.equal(result.errors, 0);
+        assert.equal(result.non2xx, 0);
+        assert.ok(result.requests.total > 300, `requests: ${result.requests.total}`);
+        const stats = service.loop.monitor?.log.stats;
+        assert.ok((stats?.dropped ?? 0) > 0, "the full queue dropped entries");
+        const metrics = await (await fetch(`${service.url}/metrics`)).text();
+        assert.match(metrics, /sift_prediction_log_dropped_total [1-9]/);
+      } finally {
+        blocker.exec("COMMIT");
+        blocker.close();
+      }
+      await service.loop.monitor?.log.drain();
       const stats = service.loop.monitor?.log.stats;
-      assert.ok((stats?.dropped ?? 0) > 0, "the full queue dropped entries");
-      const metrics = await (await fetch(`${service.url}/metrics`)).text();
-      assert.match(metrics, /sift_prediction_log_dropped_total [1-9]/);
+      const served = await (await fetch(`${service.url}/metrics`)).text();
+      const predicted = Number(/sift_predictions_total\{[^}]*\} (\d+)/.exec(served)?.[1] ?? 0);
+      assert.equal(
+        (stats?.written ?? 0) + (stats?.dropped ?? 0),
+        predicted,
+        "every prediction written or counted",
+      );
     } finally {
-      blocker.exec("COMMIT");
-      blocker.close();
+      await service.close();
     }
-    await service.loop.monitor?.log.drain();
-    const stats = service.loop.monitor?.log.stats;
-    const served = await (await fetch(`${service.url}/metrics`)).text();
-    const predicted = Number(/sift_predictions_total\{[^}]*\} (\d+)/.exec(served)?.[1] ?? 0);
-    assert.equal(
-      (stats?.written ?? 0) + (stats?.dropped ?? 0),
-      predicted,
-      "every prediction written or counted",
-    );
-    await service.close();
   });
 
   it("keeps only whole rows after the server is killed with SIGKILL mid-traffic", async () => {
@@ -178,12 +181,12 @@ describe("shadow models", () => {
     try {
       const first = await timedPredict(url, "Flood waters rise in the city centre");
       assert.equal(first.status, 200);
-      assert.ok(first.ms < 1000, `first response took ${first.ms} ms; the shadow sleeps 1500 ms`);
-      await new Promise((resolve) => setTimeout(resolve, 1600));
+      assert.ok(first.ms < 2000, `first response took ${first.ms} ms; the shadow sleeps 3000 ms`);
+      await new Promise((resolve) => setTimeout(resolve, 3100));
       const later = [];
       for (const sentence of SAMPLE_SENTENCES.slice(0, 5)) later.push(await timedPredict(url, sentence));
       assert.ok(
-        later.every((r) => r.status === 200 && r.ms < 1000),
+        later.every((r) => r.status === 200 && r.ms < 2000),
         `later: ${later.map((r) => r.ms.toFixed(0))}`,
       );
       const stats = (await (await fetch(`${url}/shadow-stats`)).json()) as {
