@@ -12,13 +12,19 @@
  * file becomes that file's own URL, relative to the bundle. Packages that read their own files at
  * run time stay outside the bundle (EXTERNAL).
  */
-import { readdir, readFile, rm } from "node:fs/promises";
+import { readdir, readFile, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { build, type Plugin } from "esbuild";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const OUT_DIR = path.join(ROOT, "dist/bundle");
+/**
+ * Built beside OUT_DIR (same depth, so the same relative paths), then swapped in: a server
+ * started from the previous build keeps finding its lazy chunks (builds are deterministic), and
+ * two builds at once (tests) never leave a half-written folder.
+ */
+const BUILD_DIR = `${OUT_DIR}.building-${process.pid}`;
 
 /** Packages that read files next to their own code (static assets, workers, data). */
 const EXTERNAL = [
@@ -77,10 +83,9 @@ function sourceUrls(workers: Record<string, string>): Plugin {
 }
 
 const workers = await workerEntries();
-await rm(OUT_DIR, { recursive: true, force: true });
 await build({
   entryPoints: { sift: path.join(ROOT, "src/cli/main.ts"), ...workers },
-  outdir: OUT_DIR,
+  outdir: BUILD_DIR,
   entryNames: "[name]",
   // Modules the CLI imports lazily (the serve module, gRPC, training) stay lazy: one chunk each.
   splitting: true,
@@ -98,4 +103,14 @@ await build({
     js: 'import { createRequire as __siftRequire } from "node:module"; const require = __siftRequire(import.meta.url);',
   },
   logLevel: "warning",
+}).catch(async (error: unknown) => {
+  await rm(BUILD_DIR, { recursive: true, force: true });
+  throw error;
 });
+
+const previous = `${OUT_DIR}.previous-${process.pid}`;
+await rename(OUT_DIR, previous).catch((error: NodeJS.ErrnoException) => {
+  if (error.code !== "ENOENT") throw error;
+});
+await rename(BUILD_DIR, OUT_DIR);
+await rm(previous, { recursive: true, force: true });
