@@ -4,14 +4,7 @@ import type { StepReport } from "./types.ts";
 export const EXAMPLES_PER_REASON = 3;
 
 /** A tally as plain data (it crosses threads): its counts and examples, in the order they came. */
-export interface TallySnapshot {
-  readonly counts: Readonly<Record<string, number>>;
-  readonly examples: ReadonlyArray<{
-    readonly reason: string;
-    readonly before: string;
-    readonly after: string;
-  }>;
-}
+export type TallySnapshot = Pick<StepReport, "counts" | "examples">;
 
 export class StepTally {
   private readonly counts: Record<string, number> = {};
