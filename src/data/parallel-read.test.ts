@@ -225,6 +225,28 @@ describe("a failing worker", () => {
     db.close();
   });
 
+  for (const [how, kill] of [
+    ["exits", "process.exit(3)"],
+    ["throws", 'throw new Error("boom")'],
+  ] as const) {
+    test(`a text offload worker that ${how} after one answer is DATA_WORKER_FAILED, not a hang`, async () => {
+      // The real worker, plus a second listener that kills the thread once it has answered.
+      const real = new URL("./text-worker.ts", import.meta.url).href;
+      const url = await workerScript(
+        `offload-${how}`,
+        `import ${JSON.stringify(real)};\nworkerData.port.on("message", () => { ${kill}; });`,
+      );
+      const offload = new TextOffload(resolveCleaningConfig({}), () => {}, 0, url);
+      assert.throws(
+        () => {
+          for (let i = 0; i < 12 * 4096; i++) offload.push(`text ${i}`);
+          offload.finish(12 * 4096);
+        },
+        isWorkerFailure(/Cleaning the texts.*exited without answering/),
+      );
+    });
+  }
+
   test("an error the text offload's worker posts is DATA_WORKER_FAILED", async () => {
     const url = await workerScript(
       "offload-error",

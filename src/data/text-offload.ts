@@ -6,6 +6,9 @@
  * it saves): the first texts are held until there are enough of them, and cleaned in-thread if the
  * input ends sooner. The interface is synchronous: replies are picked up with
  * `receiveMessageOnPort`, and `finish` waits on a shared counter the worker bumps per reply.
+ * Blocked in `Atomics.wait`, this thread never sees the worker's 'exit' event, so the worker also
+ * raises a shared flag as it exits, and a wait that sees no reply for `STALL_MS` gives up: a worker
+ * that dies without answering is an error, never a hang.
  */
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from "node:worker_threads";
 import { siftError } from "../errors.ts";
@@ -17,6 +20,13 @@ import type { CleaningConfig, StepReport } from "./types.ts";
 const BATCH = 4096;
 /** Batches in flight at most: past this the reader waits, so a slower worker cannot pile texts up in memory. */
 const MAX_IN_FLIGHT = 8;
+/** A wait sleeps this long at most before it looks at the worker's exit flag again. */
+const WAIT_SLICE_MS = 250;
+/** No reply for this long while replies are owed: the worker is taken for dead (a batch takes ~20 ms). */
+const STALL_MS = 60_000;
+/** Slots of the shared counter: replies posted, and 1 once the worker is exiting. */
+const POSTED = 0;
+const EXITED = 1;
 /** Below this many rows the worker is not started. */
 export const OFFLOAD_THRESHOLD = 50_000;
 
@@ -101,7 +111,7 @@ export class TextOffload {
 
   private start(): Running {
     const { port1, port2 } = new MessageChannel();
-    const posted = new Int32Array(new SharedArrayBuffer(4));
+    const posted = new Int32Array(new SharedArrayBuffer(8));
     const workerData: OffloadData = { config: this.config, port: port2, posted };
     const worker = new Worker(this.workerUrl, {
       workerData,
@@ -109,6 +119,9 @@ export class TextOffload {
       resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 48 },
     });
     worker.unref();
+    // The failure reaches the caller synchronously (the exit flag, see takeReplies); the 'error'
+    // event comes later, and unheard it would be an uncaught exception that ends the process.
+    worker.on("error", () => {});
     return { worker, port: port1, posted };
   }
 
@@ -138,8 +151,9 @@ export class TextOffload {
   }
 
   private takeReplies(running: Running, wait: boolean): void {
+    let waitedMs = 0;
     for (;;) {
-      const seen = Atomics.load(running.posted, 0);
+      const seen = Atomics.load(running.posted, POSTED);
       const received = receiveMessageOnPort(running.port);
       if (received !== undefined) {
         this.handle(received.message as OffloadReply);
@@ -147,7 +161,24 @@ export class TextOffload {
         continue;
       }
       if (!wait) return;
-      Atomics.wait(running.posted, 0, seen);
+      // Checked after the port is drained: a worker's last reply is posted before it exits.
+      if (Atomics.load(running.posted, EXITED) === 1) {
+        throw siftError(
+          "DATA_WORKER_FAILED",
+          "Cleaning the texts",
+          "the worker thread exited without answering",
+        );
+      }
+      if (waitedMs >= STALL_MS) {
+        throw siftError(
+          "DATA_WORKER_FAILED",
+          "Cleaning the texts",
+          `no answer from the worker thread in ${STALL_MS / 1000} s`,
+        );
+      }
+      const started = performance.now();
+      Atomics.wait(running.posted, POSTED, seen, WAIT_SLICE_MS);
+      waitedMs += performance.now() - started;
     }
   }
 

@@ -9,7 +9,7 @@ import type { CleaningConfig } from "./types.ts";
 export interface OffloadData {
   readonly config: CleaningConfig;
   readonly port: MessagePort;
-  /** Int32Array over a SharedArrayBuffer: slot 0 counts replies posted. */
+  /** Int32Array over a SharedArrayBuffer: slot 0 counts replies posted, slot 1 is 1 once this thread exits. */
   readonly posted: Int32Array;
 }
 
@@ -27,6 +27,12 @@ export interface OffloadReply {
 }
 
 const { config, port, posted } = workerData as OffloadData;
+// The main thread waits synchronously and cannot see this thread's "exit" event: slot 1 (EXITED in
+// text-offload.ts) says so instead, and a notify on slot 0 wakes the wait.
+process.on("exit", () => {
+  Atomics.store(posted, 1, 1);
+  Atomics.notify(posted, 0);
+});
 const pass = new TextPass(textTransforms(config));
 
 function answer(request: OffloadRequest): OffloadReply {
