@@ -84,14 +84,20 @@ export class SchemaCompilers {
     for (const compile of this.#pending) compile();
   }
 
-  #lazyValidator(compile: () => Validate): Validate {
-    let validate: Validate | undefined;
-    const ready = () => {
-      validate ??= compile();
+  /** `compile`, run once on first call, or by `compileDeferred` if nothing called it sooner. */
+  #deferred<T>(compile: () => T): () => T {
+    let compiled: T | undefined;
+    const ready = (): T => {
+      compiled ??= compile();
       this.#pending.delete(ready);
-      return validate;
+      return compiled;
     };
     this.#pending.add(ready);
+    return ready;
+  }
+
+  #lazyValidator(compile: () => Validate): Validate {
+    const ready = this.#deferred(compile);
     // Fastify reads the errors from the function it was given.
     const lazy: Validate = (data) => {
       const real = ready();
@@ -103,13 +109,7 @@ export class SchemaCompilers {
   }
 
   #lazySerializer(compile: () => Serialize): Serialize {
-    let serialize: Serialize | undefined;
-    const ready = () => {
-      serialize ??= compile();
-      this.#pending.delete(ready);
-      return serialize;
-    };
-    this.#pending.add(ready);
+    const ready = this.#deferred(compile);
     return (document) => ready()(document);
   }
 }
