@@ -58,6 +58,17 @@ describe("resolveConfig", () => {
     );
   });
 
+  test("a __proto__ key in a config file is refused as unknown, not silently dropped", () => {
+    assert.match(
+      configError(() => resolveConfig(JSON.parse('{"__proto__": {"seed": 7}}'))),
+      /^Config __proto__:/,
+    );
+    assert.match(
+      configError(() => resolveConfig(JSON.parse('{"split": {"__proto__": {"train": 0.5}}}'))),
+      /split\.__proto__: is not a known key/,
+    );
+  });
+
   test("a bad value says what is allowed", () => {
     assert.match(
       configError(() => resolveConfig({ threshold: { rule: "best" } })),

@@ -141,7 +141,10 @@ function deepMerge(base: unknown, over: unknown): unknown {
   if (!isPlainObject(base) || !isPlainObject(over)) return over;
   const out: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(over)) {
-    out[key] = key in base && !isRecordSection(key) ? deepMerge(base[key], value) : value;
+    const merged = Object.hasOwn(base, key) && !isRecordSection(key) ? deepMerge(base[key], value) : value;
+    // defineProperty, not assignment: a "__proto__" key in a config file must stay a key (and be
+    // refused as unknown by the schema) instead of silently replacing the section's prototype.
+    Object.defineProperty(out, key, { value: merged, enumerable: true, writable: true, configurable: true });
   }
   return out;
 }

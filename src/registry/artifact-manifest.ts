@@ -22,6 +22,10 @@ const OPAQUE_FIELDS = ["classifier", "trainingConfig", "reference"] as const;
 export function filePathProblem(path: string): string | null {
   if (path === MANIFEST_FILE) return `${MANIFEST_FILE} is reserved for the manifest`;
   if (path.length === 0 || path.length > 200) return `file name ${JSON.stringify(path)} is empty or too long`;
+  // Files are held in plain records keyed by path; "__proto__" as a key would replace the record's
+  // prototype instead of adding a file, so the name is refused rather than special-cased everywhere.
+  if (path.split("/").includes("__proto__"))
+    return `file name ${JSON.stringify(path)} uses the reserved name __proto__`;
   const segments = path.split("/");
   const bad = segments.find((s) => !/^[A-Za-z0-9._-]+$/.test(s) || s === "." || s === "..");
   return bad === undefined ? null : `file name ${JSON.stringify(path)} is not a safe relative path`;

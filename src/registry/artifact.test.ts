@@ -218,6 +218,14 @@ describe("artifact directory", () => {
       ["a//b", { ...base, files: { "a//b": new Uint8Array(1) } }],
       ["dot segment", { ...base, files: { "a/./b": new Uint8Array(1) } }],
       ["manifest.json", { ...base, files: { "manifest.json": new Uint8Array(1) } }],
+      // an own "__proto__" key, as a parsed manifest or an untrusted tar member list could carry
+      [
+        "__proto__",
+        {
+          ...base,
+          files: Object.defineProperty({}, "__proto__", { value: new Uint8Array(1), enumerable: true }),
+        },
+      ],
       [
         "NaN metric",
         { ...base, manifest: { ...base.manifest, metrics: { validation: { f1: Number.NaN }, test: {} } } },
@@ -231,6 +239,7 @@ describe("artifact directory", () => {
       await assert.rejects(fs.access(dir), label);
     }
     assert.throws(() => buildManifest("m", 1, bad[0]?.[1] ?? base), { message: /not a safe relative path/ });
+    assert.throws(() => buildManifest("m", 1, bad[5]?.[1] ?? base), { message: /reserved name __proto__/ });
   });
 });
 
@@ -252,7 +261,7 @@ describe("artifact .tgz", () => {
   it("round-trips any set of safe files (property)", async () => {
     const fileName = fc
       .stringMatching(/^[a-z0-9_-]{1,12}(\/[a-z0-9_.-]{1,12})?$/)
-      .filter((n) => !/(^|\/)\.\.?$/.test(n));
+      .filter((n) => !/(^|\/)\.\.?$/.test(n) && !n.split("/").includes("__proto__"));
     await fc.assert(
       fc.asyncProperty(
         fc.dictionary(fileName, fc.uint8Array({ maxLength: 600 }), { maxKeys: 6 }),
