@@ -28,12 +28,17 @@ const QUOTE = 0x22;
 /** `label` + tab as UTF-8, encoded once per distinct label. */
 function labelPrefixes(): (label: string) => Buffer {
   const cache = new Map<string, Buffer>();
+  let last = "";
+  let lastBytes = Buffer.from("\t");
   return (label) => {
+    // With two labels about half the rows carry the label of the row before: no lookup for them.
+    if (label === last) return lastBytes;
     let bytes = cache.get(label);
     if (bytes === undefined) {
       bytes = Buffer.from(`${label}\t`);
       cache.set(label, bytes);
     }
+    [last, lastBytes] = [label, bytes];
     return bytes;
   };
 }
@@ -51,38 +56,72 @@ function canonicalOrder(rows: readonly Fingerprinted[]): Uint32Array {
   return order;
 }
 
-/**
- * The fingerprint of `rows` visited in `order`, which must be their canonical order: the sha256 of
- * one line per row, `label<TAB>JSON text<LF>`, in UTF-8.
- */
-export function fingerprintInOrder(rows: readonly Fingerprinted[], order: Uint32Array): string {
-  const hash = createHash("sha256");
-  const prefix = labelPrefixes();
-  let buffer = Buffer.allocUnsafe(2 * BATCH);
-  let at = 0;
-  for (const i of order) {
-    const row = rows[i] as Fingerprinted;
-    const head = prefix(row.label);
-    const { text } = row;
+/** Writes fingerprint lines into one reused buffer and hashes it a buffer at a time. */
+class LineHasher {
+  private readonly hash = createHash("sha256");
+  private buffer = Buffer.allocUnsafe(2 * BATCH);
+  private at = 0;
+
+  /** One line: `head` (the label and a tab, as UTF-8), the text as JSON, a line feed. */
+  line(head: Buffer, text: string): void {
     // A text JSON leaves as it is (most) is written between quotes directly: no escaped copy.
     const plain = !NEEDS_ESCAPE.test(text);
     const json = plain ? text : JSON.stringify(text);
     // A UTF-16 code unit takes at most 3 bytes in UTF-8; then two quotes and a line feed.
     const most = head.length + 3 * json.length + 3;
-    if (at + most > buffer.length) {
-      hash.update(buffer.subarray(0, at));
-      at = 0;
-      if (most > buffer.length) buffer = Buffer.allocUnsafe(most);
-    }
+    if (this.at + most > this.buffer.length) this.flush(most);
+    const buffer = this.buffer;
+    let at = this.at;
     // Labels are a few bytes: copied here rather than through a native call per row.
     for (let b = 0; b < head.length; b++) buffer[at++] = head[b] as number;
     if (plain) buffer[at++] = QUOTE;
     at += buffer.write(json, at, "utf8");
     if (plain) buffer[at++] = QUOTE;
     buffer[at++] = 0x0a;
+    this.at = at;
   }
-  hash.update(buffer.subarray(0, at));
-  return hash.digest("hex");
+
+  /** Hashes what the buffer holds, making room for `room` bytes. */
+  private flush(room: number): void {
+    this.hash.update(this.buffer.subarray(0, this.at));
+    this.at = 0;
+    if (room > this.buffer.length) this.buffer = Buffer.allocUnsafe(room);
+  }
+
+  digest(): string {
+    this.flush(0);
+    return this.hash.digest("hex");
+  }
+}
+
+/**
+ * Rows gathered at a time before they are written: the gathering loop does nothing but follow
+ * pointers, so the processor overlaps the cache misses of many rows (in canonical order the rows
+ * sit at random across the heap); the writing loop then reads the texts from one small array.
+ * Visiting each row where it is written cost ~30 % more CPU (1M rows: 1.25–1.31 s against
+ * 0.93–1.04 s, interleaved).
+ */
+const GATHER = 1 << 14;
+
+/**
+ * The fingerprint of `rows` visited in `order`, which must be their canonical order: the sha256 of
+ * one line per row, `label<TAB>JSON text<LF>`, in UTF-8.
+ */
+export function fingerprintInOrder(rows: readonly Fingerprinted[], order: Uint32Array): string {
+  const lines = new LineHasher();
+  const prefix = labelPrefixes();
+  const texts: string[] = new Array(Math.min(GATHER, order.length)).fill("");
+  const labels: string[] = new Array(texts.length).fill("");
+  for (let from = 0; from < order.length; from += GATHER) {
+    const count = Math.min(GATHER, order.length - from);
+    for (let k = 0; k < count; k++) {
+      const row = rows[order[from + k] as number] as Fingerprinted;
+      texts[k] = row.text;
+      labels[k] = row.label;
+    }
+    for (let k = 0; k < count; k++) lines.line(prefix(labels[k] as string), texts[k] as string);
+  }
+  return lines.digest();
 }
 
 export function fingerprint(rows: readonly Fingerprinted[]): string {
