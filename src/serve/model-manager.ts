@@ -50,6 +50,9 @@ export class ModelManager {
   #timer: NodeJS.Timeout | undefined;
   #lastRevision: unknown = Symbol("never polled");
   #running: Promise<void> | undefined;
+  #stopped = false;
+  /** Events waiting for `holdEvents`' release, in order; undefined when not held. */
+  #held: ModelEvent[] | undefined;
 
   constructor(options: ModelManagerOptions) {
     const first = options.refs[0];
@@ -77,10 +80,26 @@ export class ModelManager {
     return () => this.#listeners.delete(listener);
   }
 
+  /**
+   * Queues events instead of delivering them until the returned function is called, which
+   * delivers them in order to the listeners subscribed by then. A server starts loading its model
+   * before everything that listens to model events exists (the prediction log opens in the same
+   * time); models still serve while events are held.
+   */
+  holdEvents(): () => void {
+    this.#held ??= [];
+    return () => {
+      const held = this.#held ?? [];
+      this.#held = undefined;
+      for (const event of held) this.#emit(event);
+    };
+  }
+
   /** Loads what the references point at now, then keeps polling the registry. */
   async start(): Promise<void> {
     await this.refresh();
-    if (this.#pollMs > 0 && this.#timer === undefined) {
+    // A stop() during the first load (a server whose start failed) must not start the polling.
+    if (this.#pollMs > 0 && this.#timer === undefined && !this.#stopped) {
       this.#timer = setInterval(() => void this.refresh(), this.#pollMs);
       this.#timer.unref();
     }
@@ -88,6 +107,7 @@ export class ModelManager {
 
   /** Stops polling and waits for a check in progress, so the source can be closed after. */
   async stop(): Promise<void> {
+    this.#stopped = true;
     if (this.#timer !== undefined) clearInterval(this.#timer);
     this.#timer = undefined;
     await this.#running;
@@ -174,6 +194,10 @@ export class ModelManager {
   }
 
   #emit(event: ModelEvent): void {
+    if (this.#held !== undefined) {
+      this.#held.push(event);
+      return;
+    }
     for (const listener of this.#listeners) listener(event);
   }
 }

@@ -1,11 +1,14 @@
 /**
  * A running sift service: registry → model manager → HTTP (REST, V2, docs, metrics) and gRPC,
- * with graceful shutdown. The model starts loading first, while the HTTP app is built; the HTTP
- * port opens as soon as the app is (liveness answers while the model loads); readiness turns 200
- * when a verified model is in place. gRPC starts after that first load, so a start's time to
- * ready does not include loading grpc-js and parsing the .proto files.
+ * with graceful shutdown. The model starts loading first, while the production loop opens (its
+ * log writer thread starts) and then the HTTP app is built; the HTTP port opens as soon as the
+ * app is (liveness answers while a slow model still loads); readiness turns 200 when a verified
+ * model is in place. gRPC starts after that first load and once the port is open, so REST's time
+ * to ready does not include loading grpc-js and parsing the .proto files: for a moment after
+ * /readyz first answers 200, gRPC is not up yet (its own readiness: ServerReady over gRPC).
  */
 import type { AddressInfo } from "node:net";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { FastifyBaseLogger } from "fastify";
 import { pino } from "pino";
 import { openRegistry, type Registry } from "../registry/index.ts";
@@ -26,6 +29,8 @@ import { capYoungGeneration } from "./young-generation.ts";
 
 /** Time between turning ready and compiling the remaining route schemas (lets /readyz answer first). */
 const COMPILE_AFTER_READY_MS = 250;
+/** How long REST serves alone once the model is loaded and the port open, before gRPC starts. */
+const GRPC_SETTLE_MS = 20;
 
 export interface ServiceOptions {
   /** Store root of the registry. */
@@ -102,26 +107,37 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   const source = registrySource(registry);
   const manager = new ModelManager({ source, refs, pollMs: options.pollMs ?? 250 });
   const metrics = new ServeMetrics();
-  const loop = await startProductionLoop(options.loop, {
-    manager,
-    registry,
-    source,
-    metricsRegistry: metrics.registry,
-    logger,
+  manager.onEvent((event) => {
+    metrics.observeModelEvent(event);
+    logModelEvent(logger, event);
   });
+  // The model loads (file reads, verification, building the classifier: the main thread's work)
+  // while the production loop opens (the prediction log's writer thread starting: another
+  // thread's). Its events wait until the loop listens to them too.
+  const releaseEvents = manager.holdEvents();
+  const firstLoad = manager.start();
+  let loop: ProductionLoop;
+  try {
+    loop = await startProductionLoop(options.loop, {
+      manager,
+      registry,
+      source,
+      metricsRegistry: metrics.registry,
+      logger,
+    });
+  } catch (error) {
+    await manager.stop();
+    await firstLoad.catch(() => undefined);
+    registry.close();
+    throw error;
+  }
   const predictor = new Predictor(loop.router, (error) =>
     logger.error({ err: error }, "prediction hook failed"),
   );
   predictor.onPrediction((event) => metrics.observePredictions(event.model, event.predictions));
   if (options.onPrediction !== undefined) predictor.onPrediction(options.onPrediction);
   loop.attach(predictor);
-  manager.onEvent((event) => {
-    metrics.observeModelEvent(event);
-    logModelEvent(logger, event);
-  });
-  // Reading, verifying and warming the model overlaps building the HTTP app (file reads, then
-  // the other's CPU work); the listeners above are in place before the first event.
-  const firstLoad = manager.start();
+  releaseEvents();
   const loaded = firstLoad.then(() => loop.start());
 
   let draining = false;
@@ -158,6 +174,9 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     const grpcWanted = options.grpcPort === undefined ? 50051 : options.grpcPort;
     if (grpcWanted !== null) {
       await firstLoad;
+      // REST serves alone for a moment first: the requests that waited for it (readiness probes,
+      // the first traffic) are answered before gRPC's ~60 ms of synchronous start-up.
+      await sleep(GRPC_SETTLE_MS);
       grpc = await startGrpcServer(
         { manager, predictor, metrics, limits, logger, draining: isDraining },
         host,
