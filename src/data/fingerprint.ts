@@ -29,7 +29,7 @@ const QUOTE = 0x22;
 function labelPrefixes(): (label: string) => Buffer {
   const cache = new Map<string, Buffer>();
   let last = "";
-  let lastBytes = Buffer.from("\t");
+  let lastBytes: Buffer = Buffer.from("\t");
   return (label) => {
     // With two labels about half the rows carry the label of the row before: no lookup for them.
     if (label === last) return lastBytes;
