@@ -11,16 +11,22 @@ import { ChunkSlots, NEXT_CHUNK, POSTED } from "./chunk-slots.ts";
 import type { TallySnapshot } from "./step-report.ts";
 import type { CleaningConfig } from "./types.ts";
 
-export interface ChunkWorkerData {
+/** What the worker is to read, and where it puts the chunks. */
+export interface ChunkJob {
   readonly dbPath: string;
   readonly plan: ChunkPlan;
   readonly config: CleaningConfig;
-  readonly port: MessagePort;
   /** Int32Array over a SharedArrayBuffer: the counters of chunk-slots.ts. */
   readonly counters: Int32Array;
   /** The slots' memory (chunk-slots.ts), for chunks of up to `plan.width` rows. */
   readonly slots: SharedArrayBuffer;
 }
+
+/**
+ * The worker's data: the port it answers on, with its job — or without, for a worker started
+ * ahead of its job (while a package is unpacked), which then takes the job as its first message.
+ */
+export type ChunkWorkerData = { readonly port: MessagePort } & Partial<ChunkJob>;
 
 /** A chunk read (in slot `slot`, or whole as `chunk`), the end (`done`), or what went wrong. */
 export interface ChunkMessage {
@@ -34,7 +40,9 @@ export interface ChunkMessage {
   readonly error?: string;
 }
 
-const { dbPath, plan, config, port, counters, slots } = workerData as ChunkWorkerData;
+const { port, ...given } = workerData as ChunkWorkerData;
+/** The job's counters, once the job is known (post needs them). */
+let counters: Int32Array = new Int32Array(0);
 
 function post(message: ChunkMessage): void {
   port.postMessage(message);
@@ -67,21 +75,27 @@ function send(index: number, reader: ChunkReader, shared: ChunkSlots): void {
   shared.release(slot);
 }
 
-try {
-  const db = new DatabaseSync(dbPath, { readOnly: true });
+function run(job: ChunkJob): void {
+  counters = job.counters;
   try {
-    const reader = new ChunkReader(db, plan, config);
-    const shared = new ChunkSlots(slots, plan.width, counters);
-    for (let index = Atomics.add(counters, NEXT_CHUNK, 1); index < plan.chunks; ) {
-      send(index, reader, shared);
-      index = Atomics.add(counters, NEXT_CHUNK, 1);
+    const db = new DatabaseSync(job.dbPath, { readOnly: true });
+    try {
+      const reader = new ChunkReader(db, job.plan, job.config);
+      const shared = new ChunkSlots(job.slots, job.plan.width, counters);
+      for (let index = Atomics.add(counters, NEXT_CHUNK, 1); index < job.plan.chunks; ) {
+        send(index, reader, shared);
+        index = Atomics.add(counters, NEXT_CHUNK, 1);
+      }
+    } finally {
+      db.close();
     }
-  } finally {
-    db.close();
+    post({ done: true });
+  } catch (error) {
+    post({ error: error instanceof Error ? error.message : String(error) });
   }
-  post({ done: true });
-} catch (error) {
-  post({ error: error instanceof Error ? error.message : String(error) });
+  // Nothing more to say: the worker ends now rather than when the main thread has merged the rest.
+  port.close();
 }
-// Nothing more to say: the worker ends now rather than when the main thread has merged the rest.
-port.close();
+
+if (given.plan === undefined) port.once("message", (job: ChunkJob) => run(job));
+else run(given as ChunkJob);

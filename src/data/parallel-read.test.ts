@@ -14,7 +14,7 @@ import { isSiftError } from "../errors.ts";
 import { CHUNK_ROWIDS, ChunkReader, type ChunkResult, PARALLEL_THRESHOLD, planChunks } from "./chunk-read.ts";
 import { resolveCleaningConfig } from "./cleaning-config.ts";
 import { packDatabase } from "./pack.ts";
-import { readChunksInParallel } from "./parallel-read.ts";
+import { ChunkWorker, readChunksInParallel } from "./parallel-read.ts";
 import { prepareData } from "./prepare.ts";
 import { TextOffload } from "./text-offload.ts";
 
@@ -130,8 +130,11 @@ async function workerScript(name: string, body: string): Promise<URL> {
   return pathToFileURL(path);
 }
 
-/** Reads a small table in chunks with `workerUrl` as the worker; returns the chunks merged. */
-async function readWith(workerUrl: URL): Promise<ChunkResult[]> {
+/**
+ * Reads a small table in chunks with `workerUrl` as the worker — started with its job, or `early`,
+ * before it (as while a package is unpacked) — and returns the chunks merged.
+ */
+async function readWith(workerUrl: URL, early = false): Promise<ChunkResult[]> {
   const path = join(dir, `small-${Math.random().toString(36).slice(2)}.db`);
   buildTable(path, 3 * CHUNK_ROWIDS);
   const db = new DatabaseSync(path, { readOnly: true });
@@ -141,7 +144,12 @@ async function readWith(workerUrl: URL): Promise<ChunkResult[]> {
     assert.ok(plan !== null);
     const chunks: ChunkResult[] = [];
     const sink = { config: resolveCleaningConfig({}), add: (chunk: ChunkResult) => chunks.push(chunk) };
-    await readChunksInParallel(db, path, "small.db", plan, sink, { workerUrl });
+    const worker = early ? ChunkWorker.early(workerUrl) : undefined;
+    try {
+      await readChunksInParallel(db, path, "small.db", plan, sink, { workerUrl, early: worker });
+    } finally {
+      await worker?.close();
+    }
     return chunks;
   } finally {
     db.close();
@@ -186,6 +194,19 @@ describe("a failing worker", () => {
       chunks.reduce((sum, chunk) => sum + chunk.rows, 0),
       3 * CHUNK_ROWIDS - deleted.length,
     );
+  });
+
+  test("a worker started before its job reads the same chunks", async () => {
+    const url = new URL("./chunk-worker.ts", import.meta.url);
+    // Texts, keys and labels (a chunk's typed arrays may be reused once merged: not compared here).
+    const plain = (chunks: ChunkResult[]) =>
+      chunks.map(({ rows, texts, keys, labelNames }) => ({ rows, texts, keys, labelNames }));
+    assert.deepEqual(plain(await readWith(url, true)), plain(await readWith(url)));
+  });
+
+  test("a worker started before its job that throws ends the read with DATA_WORKER_FAILED", async () => {
+    const url = await workerScript("early-throws", `throw new Error("out of tea");`);
+    await assert.rejects(readWith(url, true), isWorkerFailure(/out of tea/));
   });
 
   test("chunks too big for a shared slot are posted whole, with the same content", async () => {

@@ -7,7 +7,7 @@
  * the read with DATA_WORKER_FAILED.
  */
 import type { DatabaseSync } from "node:sqlite";
-import { MessageChannel, receiveMessageOnPort, Worker } from "node:worker_threads";
+import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from "node:worker_threads";
 import { siftError } from "../errors.ts";
 import {
   type ChunkColumns,
@@ -19,17 +19,82 @@ import {
   columnViews,
 } from "./chunk-read.ts";
 import { ChunkSlots, COUNTERS, NEXT_CHUNK, POSTED, slotMemory } from "./chunk-slots.ts";
-import type { ChunkMessage, ChunkWorkerData } from "./chunk-worker.ts";
+import type { ChunkJob, ChunkMessage, ChunkWorkerData } from "./chunk-worker.ts";
 
 const WORKER_URL = new URL("./chunk-worker.ts", import.meta.url);
 
 export interface ParallelReadOptions {
   /** The worker's script (tests pass one that fails). */
   readonly workerUrl?: URL;
+  /** A worker started ahead (`ChunkWorker.early`), which then takes this read as its job. */
+  readonly early?: ChunkWorker;
 }
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * The worker thread of a parallel read, watched from the moment it starts: what ended it, if it
+ * ended (an error, or its exit), wakes whoever waits on `ended`.
+ */
+export class ChunkWorker {
+  /** This thread's end of the worker's port. */
+  readonly port: MessagePort;
+  /** Resolves when the worker has failed or exited. */
+  readonly ended: Promise<void>;
+  private readonly worker: Worker;
+  private why: string | null = null;
+
+  private constructor(url: URL, job: ChunkJob | undefined) {
+    const { port1, port2 } = new MessageChannel();
+    this.port = port1;
+    const workerData: ChunkWorkerData = { port: port2, ...job };
+    this.worker = new Worker(url, {
+      workerData,
+      transferList: [port2],
+      // The worker holds one chunk at a time: a small heap is enough. (Its pages stay with the
+      // process after it ends — ~40 MB more peak RSS than one thread in bench:data, whatever these
+      // limits, which change its collections more than its footprint.)
+      resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 24 },
+    });
+    this.ended = new Promise<void>((resolve) => {
+      this.worker.on("error", (error) => {
+        this.why ??= describe(error);
+        resolve();
+      });
+      this.worker.on("exit", (code) => {
+        this.why ??= `it stopped (exit code ${code}) before reading its chunks`;
+        resolve();
+      });
+    });
+  }
+
+  /**
+   * A worker started before its job is known — while a package is unpacked, so its start-up
+   * (a thread, an isolate, its modules) runs beside the unpacking instead of at the read's start.
+   */
+  static early(url: URL = WORKER_URL): ChunkWorker {
+    return new ChunkWorker(url, undefined);
+  }
+
+  /** A worker for `job`: `early`'s, given the job now, or a new one. */
+  static forJob(job: ChunkJob, options: ParallelReadOptions): ChunkWorker {
+    if (options.early === undefined) return new ChunkWorker(options.workerUrl ?? WORKER_URL, job);
+    options.early.port.postMessage(job);
+    return options.early;
+  }
+
+  /** What ended the worker, or null while it runs. */
+  get failure(): string | null {
+    return this.why;
+  }
+
+  /** Stops the worker (if it still runs) and closes its port; safe to call twice. */
+  async close(): Promise<void> {
+    this.port.close();
+    await this.worker.terminate();
+  }
 }
 
 /** Reads every chunk of `plan` (from `db` here, from `dbPath` in the worker) into `sink`, in order. */
@@ -45,37 +110,8 @@ export async function readChunksInParallel(
   const counters = new Int32Array(new SharedArrayBuffer(4 * COUNTERS));
   const memory = slotMemory(plan.width);
   const slots = new ChunkSlots(memory, plan.width, counters);
-  const { port1: port, port2 } = new MessageChannel();
-  const workerData: ChunkWorkerData = {
-    dbPath,
-    plan,
-    config: sink.config,
-    port: port2,
-    counters,
-    slots: memory,
-  };
-  const worker = new Worker(options.workerUrl ?? WORKER_URL, {
-    workerData,
-    transferList: [port2],
-    // The worker holds one chunk at a time: a small heap is enough. (Its pages stay with the
-    // process after it ends — ~40 MB more peak RSS than one thread in bench:data, whatever these
-    // limits, which change its collections more than its footprint.)
-    resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 24 },
-  });
-  // What ended the worker, if it ended; either event also wakes the loop below.
-  let ended: string | null = null;
-  let wake: () => void = () => {};
-  const woken = new Promise<void>((resolve) => {
-    wake = resolve;
-  });
-  worker.on("error", (error) => {
-    ended ??= describe(error);
-    wake();
-  });
-  worker.on("exit", (code) => {
-    ended ??= `it stopped (exit code ${code}) before reading its chunks`;
-    wake();
-  });
+  const worker = ChunkWorker.forJob({ dbPath, plan, config: sink.config, counters, slots: memory }, options);
+  const port = worker.port;
 
   /** Chunks waiting for their turn: read here, posted whole, or (a message naming it) in a shared slot. */
   const ready = new Map<number, ChunkResult | ChunkMessage>();
@@ -132,12 +168,12 @@ export async function readChunksInParallel(
         ready.set(index, readHere(index));
         continue;
       }
+      const ended = worker.failure;
       if (ended !== null && !workerDone) throw siftError("DATA_WORKER_FAILED", `Reading ${source}`, ended);
       const wait = Atomics.waitAsync(counters, POSTED, seen);
-      if (wait.async) await Promise.race([wait.value, woken]);
+      if (wait.async) await Promise.race([wait.value, worker.ended]);
     }
   } finally {
-    port.close();
-    await worker.terminate();
+    await worker.close();
   }
 }

@@ -12,6 +12,7 @@ import { readCsvRows, type TextRows } from "./csv-reader.ts";
 import { detectFormat } from "./detect-format.ts";
 import { readJsonlRows } from "./jsonl-reader.ts";
 import { decodePackage } from "./package-decoder.ts";
+import { ChunkWorker } from "./parallel-read.ts";
 import { type SourceColumns, sourceColumns } from "./source-columns.ts";
 import { forEachSqliteRow, type RowSink, streamSqliteRows } from "./sqlite-reader.ts";
 import { decodeText } from "./text-decoding.ts";
@@ -48,11 +49,20 @@ function sqliteRows(
   source: string,
   sink: RowSink,
   hooks: StreamHooks,
+  early?: ChunkWorker,
 ): Promise<readonly string[]> | readonly string[] {
   return hooks.chunks === undefined
     ? forEachSqliteRow(dbPath, columns, source, sink)
-    : streamSqliteRows(dbPath, columns, source, sink, hooks.chunks);
+    : streamSqliteRows(dbPath, columns, source, sink, hooks.chunks, early);
 }
+
+/**
+ * Packages this large (compressed) start the read's worker before they are unpacked: ~100,000
+ * short rows, as many as make a read in two threads worth it (chunk-read.ts), take 1–2 MB. A
+ * smaller package that still holds that many rows starts its worker at the read, as a SQLite file
+ * does; a larger one with fewer rows has started a worker for nothing (it is stopped unused).
+ */
+const EARLY_WORKER_BYTES = 1_000_000;
 
 /** Decodes a package into a private temporary directory, streams it, and removes the directory. */
 async function streamPackage(
@@ -62,13 +72,19 @@ async function streamPackage(
   hooks: StreamHooks,
 ): Promise<readonly string[]> {
   const dir = await mkdtemp(join(tmpdir(), "sift-package-"));
+  // Its start-up (a thread, an isolate, its modules: a few hundred ms) runs beside the unpacking.
+  const early =
+    hooks.chunks !== undefined && (await stat(path)).size >= EARLY_WORKER_BYTES
+      ? ChunkWorker.early()
+      : undefined;
   try {
     const dbPath = join(dir, "data.db");
     hooks.onPhase?.("unpack");
     await decodePackage(path, dbPath, { hash: false });
     hooks.onPhase?.("read");
-    return await sqliteRows(dbPath, columns, path, sink, hooks);
+    return await sqliteRows(dbPath, columns, path, sink, hooks, early);
   } finally {
+    await early?.close();
     await rm(dir, { recursive: true, force: true });
   }
 }

@@ -2,7 +2,7 @@
 import { DatabaseSync } from "node:sqlite";
 import { siftError } from "../errors.ts";
 import { type ChunkSink, planChunks } from "./chunk-read.ts";
-import { readChunksInParallel } from "./parallel-read.ts";
+import { type ChunkWorker, readChunksInParallel } from "./parallel-read.ts";
 import { Interner, numberOrNull, requireColumns, type SourceColumns, textOrNull } from "./source-columns.ts";
 import { quoteIdent, scanTable } from "./sqlite-scan.ts";
 import type { RawRow } from "./types.ts";
@@ -65,7 +65,8 @@ export function forEachSqliteRow(
 
 /**
  * As `forEachSqliteRow`, but a table large enough (see chunk-read.ts) is read and cleaned in
- * chunks by two threads and handed to `chunks` in order instead of row by row to `sink`.
+ * chunks by two threads and handed to `chunks` in order instead of row by row to `sink`; `early`
+ * is a worker already started for it (the caller stops it when the table is read in one pass).
  */
 export async function streamSqliteRows(
   dbPath: string,
@@ -73,12 +74,13 @@ export async function streamSqliteRows(
   source: string,
   sink: RowSink,
   chunks: ChunkSink,
+  early?: ChunkWorker,
 ): Promise<readonly string[]> {
   const { db, present } = openChecked(dbPath, columns);
   try {
     const plan = planChunks(db, columns.table, selectList(columns, present), present);
     if (plan !== null) {
-      await readChunksInParallel(db, dbPath, source, plan, chunks);
+      await readChunksInParallel(db, dbPath, source, plan, chunks, { early });
       return present;
     }
     const count = selectRows(db, columns, present, sink);
