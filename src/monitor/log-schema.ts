@@ -5,11 +5,14 @@
  *
  * Every index is paid for on each logged row, in the writer thread that shares two cores with the
  * server, so each one is here for a query: time (prune, series, export), model (drift samples,
- * versions), sentence (feedback by sentence). The sentence index is the costly kind — its keys
- * are random, so each batch dirties pages all over it — and is kept small: primary rows only
- * (feedback by sentence joins to a primary prediction) and a 52-bit integer key instead of the
- * 64-character hash. Version 1 files (a full hash index and a request-id index no query used)
+ * versions), request id (live metrics: the labelled predictions of each feedback row), sentence
+ * (feedback by sentence). Ids are UUID v7, so time and request-id inserts land at the end of
+ * their indexes. The sentence index is the costly kind — its keys are random, so each batch
+ * dirties pages all over it — and is kept small: primary rows only (feedback by sentence joins to
+ * a primary prediction) and a 52-bit integer key instead of the 64-character hash. Older files
  * are upgraded in place when opened for writing; their rows stay as they were.
+ *   - version 1 → 2: the sentence key column and index; the full hash index dropped.
+ *   - version 2 → 3: the request-id index (live metrics no longer scan the whole log).
  */
 import type { DatabaseSync } from "node:sqlite";
 
@@ -61,7 +64,9 @@ CREATE TABLE IF NOT EXISTS events (
 const WAL_CHECKPOINT_PAGES = 8192;
 
 /** `PRAGMA user_version` of a log with the current indexes; files before it read as 0. */
-export const LOG_SCHEMA_VERSION = 2;
+export const LOG_SCHEMA_VERSION = 3;
+
+const REQUEST_INDEX = "CREATE INDEX IF NOT EXISTS predictions_request ON predictions(request_id)";
 
 const SENTENCE_INDEX = `CREATE INDEX IF NOT EXISTS predictions_sentence ON predictions(sentence_key, time)
   WHERE sentence_key IS NOT NULL`;
@@ -87,7 +92,8 @@ export function applySchema(db: DatabaseSync): void {
   if (version >= LOG_SCHEMA_VERSION) return;
   db.exec("BEGIN IMMEDIATE");
   try {
-    upgradeToVersion2(db);
+    if (version < 2) upgradeToVersion2(db);
+    db.exec(REQUEST_INDEX);
     db.exec(`PRAGMA user_version = ${LOG_SCHEMA_VERSION}`);
     db.exec("COMMIT");
   } catch (error) {
@@ -96,14 +102,14 @@ export function applySchema(db: DatabaseSync): void {
   }
 }
 
-/** Version 1 → 2: the sentence key column (filled for logged primary rows) and the lean indexes. */
+/** Version 1 → 2: the sentence key column (filled for logged primary rows), no hash index. */
 function upgradeToVersion2(db: DatabaseSync): void {
   const columns = db.prepare("PRAGMA table_info(predictions)").all();
   if (!columns.some((column) => column.name === "sentence_key")) {
     db.exec("ALTER TABLE predictions ADD COLUMN sentence_key INTEGER");
   }
+  // Version 1's request-id index is kept: version 3 wants the very same one back.
   db.exec("DROP INDEX IF EXISTS predictions_hash");
-  db.exec("DROP INDEX IF EXISTS predictions_request");
   db.function("sift_sentence_key", { deterministic: true }, (hash) => sentenceKey(String(hash)));
   db.exec(
     "UPDATE predictions SET sentence_key = sift_sentence_key(sentence_hash) WHERE route = 'primary' AND sentence_key IS NULL",

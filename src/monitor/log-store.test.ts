@@ -184,7 +184,12 @@ test("a version 1 log is upgraded when opened: rows kept, feedback by sentence s
     .all()
     .map((row) => row.name)
     .sort();
-  assert.deepEqual(indexes, ["predictions_model", "predictions_sentence", "predictions_time"]);
+  assert.deepEqual(indexes, [
+    "predictions_model",
+    "predictions_request",
+    "predictions_sentence",
+    "predictions_time",
+  ]);
   const keyed = upgraded.prepare("SELECT id, sentence_key FROM predictions ORDER BY id").all();
   assert.deepEqual(
     keyed.map((row) => [row.id, row.sentence_key]),
@@ -233,4 +238,86 @@ test("a shadow row reuses its primary's hash and tokens but counts OOV against i
     ],
   );
   store.close();
+});
+
+test("live metrics from the writer's tally equal a scan of the log, through inserts, feedback, prunes and other writers", () => {
+  const path = join(dir, "tally.db");
+  const store = new LogStore(path, { maxRows: 40, maxAgeDays: 1 });
+  // What a fresh read-only connection computes: the whole log, grouped (the scan path).
+  const scanned = () => {
+    const reader = new LogStore(path, { readOnly: true });
+    try {
+      return reader.liveMetrics(0);
+    } finally {
+      reader.close();
+    }
+  };
+  const day = 86_400_000;
+  const now = 10 * day;
+  const batch = (from: number, count: number, time: number) =>
+    Array.from({ length: count }, (_, k) => {
+      const i = from + k;
+      const primary = event(`p${String(i).padStart(4, "0")}`, `sentence ${i % 7}`, {
+        time: time + i,
+        latencyMs: 0.25 * (i % 5),
+        label: i % 3 === 0 ? "Not Relevant" : "Relevant",
+      });
+      const shadow = event(`s${String(i).padStart(4, "0")}`, `sentence ${i % 7}`, {
+        time: time + i,
+        route: "shadow",
+        variant: "shadow",
+        requestId: primary.id,
+        version: 2,
+        label: i % 2 === 0 ? "Relevant" : "Not Relevant",
+      });
+      return [primary, shadow];
+    }).flat();
+
+  store.insert(batch(0, 10, now - 2 * day)); // old enough to be pruned by age
+  assert.deepEqual(store.liveMetrics(0), scanned()); // the first call takes the tally from a scan
+  store.insert(batch(10, 20, now));
+  store.insert(batch(15, 10, now)); // ids already logged: INSERT OR IGNORE keeps the first, counts once
+  store.recordFeedback({ id: "p0012", label: "Relevant" });
+  store.recordFeedback({ id: "p0013", label: "Not Relevant" });
+  store.recordFeedback({ sentence: "sentence 4", label: "Relevant" });
+  store.recordFeedback({ sentence: "never predicted", label: "Relevant" });
+  const live = store.liveMetrics(0);
+  assert.deepEqual(live, scanned());
+  assert.equal(live.find((m) => m.route === "shadow")?.labelled, 3);
+
+  // 60 rows: 20 go by age, then 0 more by count (40 left); then 20 more rows → 20 by count.
+  assert.equal(store.prune(now), 20);
+  assert.deepEqual(store.liveMetrics(0), scanned());
+  store.insert(batch(30, 10, now + 1000));
+  assert.equal(store.prune(now), 20);
+  assert.deepEqual(store.liveMetrics(0), scanned());
+  assert.equal(
+    store.liveMetrics(0).reduce((sum, m) => sum + m.predictions, 0),
+    store.counts().rows,
+  );
+
+  // Another connection writes to the same log: the tally notices and is taken afresh.
+  const other = new LogStore(path);
+  other.insert(batch(100, 3, now + 5000));
+  other.close();
+  assert.deepEqual(store.liveMetrics(0), scanned());
+  store.close();
+});
+
+test("live metrics read labelled predictions through the request-id index, with feedback as the outer loop", () => {
+  const store = new LogStore(join(dir, "live-plan.db"));
+  store.close();
+  const db = new DatabaseSync(join(dir, "live-plan.db"), { readOnly: true });
+  const plan = db
+    .prepare(
+      `EXPLAIN QUERY PLAN SELECT p.model, p.version, p.route, p.label AS predicted, f.label AS truth, count(*) AS n
+       FROM feedback f CROSS JOIN predictions p ON p.request_id = f.key
+       GROUP BY p.model, p.version, p.route, p.label, f.label`,
+    )
+    .all()
+    .map((row) => String(row.detail))
+    .join("\n");
+  assert.match(plan, /SCAN f/);
+  assert.match(plan, /SEARCH p USING INDEX predictions_request/);
+  db.close();
 });

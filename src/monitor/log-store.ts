@@ -7,6 +7,7 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { DatabaseSync, type SQLOutputValue, type StatementSync } from "node:sqlite";
 import { siftError } from "../errors.ts";
+import { groupedPredictions, LiveTally } from "./live-tally.ts";
 import { applySchema, sentenceKey } from "./log-schema.ts";
 import { countOov, sentenceHash, tokenize } from "./tokens.ts";
 import type {
@@ -54,6 +55,10 @@ export class LogStore {
    * sentence a few ms later, so it takes them from here instead of hashing and tokenising again.
    */
   #recentSentences = new Map<string, { hash: string; tokens: string[] }>();
+  /** Logged predictions per version and label, kept by insert and prune (see live-tally.ts). */
+  #tally: LiveTally | null = null;
+  /** SQLite's data_version when the tally was taken: another connection's commit invalidates it. */
+  #dataVersion = Number.NaN;
 
   constructor(path: string, options: LogStoreOptions = {}) {
     this.path = path;
@@ -87,14 +92,21 @@ export class LogStore {
   insert(events: readonly PredictionEvent[]): number {
     const insert = this.#insert;
     if (insert === null) throw siftError("INTERNAL", "the prediction log was opened read-only");
+    const tally = this.#tally;
+    // Counted only once the batch has committed; an id logged twice (INSERT OR IGNORE) counts once.
+    const counted: PredictionEvent[] = [];
     this.#db.exec("BEGIN");
     try {
-      for (const event of events) insert.run(...this.#values(event));
+      for (const event of events) {
+        const { changes } = insert.run(...this.#values(event));
+        if (tally !== null && Number(changes) > 0) counted.push(event);
+      }
       this.#db.exec("COMMIT");
     } catch (error) {
       this.#db.exec("ROLLBACK");
       throw error;
     }
+    for (const e of counted) tally?.add(e.model, e.version, e.route, e.label, 1, e.latencyMs);
     return events.length;
   }
 
@@ -196,8 +208,34 @@ export class LogStore {
     return { key: requestId, predictionId: requestId, hash, sentence };
   }
 
-  /** Predictions joined with feedback, per model version and route, since `since` (epoch ms). */
+  /**
+   * Predictions joined with feedback, per model version and route, since `since` (epoch ms). The
+   * writer answers "since the start" from its tally plus the labelled rows; anything else scans.
+   */
   liveMetrics(since = 0): LiveMetrics[] {
+    if (since > 0 || this.#insert === null) return this.#scanLiveMetrics(since);
+    const byVersion = new Map<string, Counts>();
+    for (const entry of this.#currentTally().entries()) {
+      const counts = countsFor(byVersion, entry.model, entry.version, entry.route);
+      counts.predictions += entry.n;
+      counts.latency += entry.latency;
+    }
+    // CROSS JOIN keeps feedback (small) as the outer loop, probing the request-id index.
+    const labelled = this.#db
+      .prepare(
+        `SELECT p.model, p.version, p.route, p.label AS predicted, f.label AS truth, count(*) AS n
+         FROM feedback f CROSS JOIN predictions p ON p.request_id = f.key
+         GROUP BY p.model, p.version, p.route, p.label, f.label`,
+      )
+      .all();
+    for (const row of labelled) {
+      const counts = countsFor(byVersion, str(row, "model"), num(row, "version"), str(row, "route"));
+      this.#countTruth(counts, row);
+    }
+    return [...byVersion.values()].map(toLiveMetrics);
+  }
+
+  #scanLiveMetrics(since: number): LiveMetrics[] {
     const rows = this.#db
       .prepare(
         `SELECT p.model, p.version, p.route, p.label AS predicted, f.label AS truth,
@@ -208,21 +246,30 @@ export class LogStore {
       .all(since);
     const byVersion = new Map<string, Counts>();
     for (const row of rows) {
-      const key = `${str(row, "model")}\u0000${num(row, "version")}\u0000${str(row, "route")}`;
-      const counts = byVersion.get(key) ?? emptyCounts(row);
-      this.#accumulate(counts, row);
-      byVersion.set(key, counts);
+      const counts = countsFor(byVersion, str(row, "model"), num(row, "version"), str(row, "route"));
+      counts.predictions += num(row, "n");
+      counts.latency += num(row, "latency");
+      this.#countTruth(counts, row);
     }
     return [...byVersion.values()].map(toLiveMetrics);
   }
 
-  #accumulate(counts: Counts, row: Row): void {
-    const n = num(row, "n");
-    const positive = this.#positive.get(counts.model) ?? this.#defaultPositive;
-    counts.predictions += n;
-    counts.latency += num(row, "latency");
+  /** The tally, taken afresh on first use and whenever another connection has written the log. */
+  #currentTally(): LiveTally {
+    const version = num(this.#db.prepare("PRAGMA data_version").get() ?? {}, "data_version");
+    if (this.#tally === null || version !== this.#dataVersion) {
+      this.#tally = LiveTally.scan(this.#db);
+      this.#dataVersion = version;
+    }
+    return this.#tally;
+  }
+
+  /** Adds a grouped row's labelled predictions (predicted, truth, n) to the confusion counts. */
+  #countTruth(counts: Counts, row: Row): void {
     const truth = strOrNull(row, "truth");
     if (truth === null) return;
+    const n = num(row, "n");
+    const positive = this.#positive.get(counts.model) ?? this.#defaultPositive;
     counts.labelled += n;
     const predictedPositive = str(row, "predicted") === positive;
     const truePositive = truth === positive;
@@ -356,19 +403,32 @@ export class LogStore {
   /** Deletes predictions older than the age limit, then the oldest beyond the row limit. */
   prune(now: number = Date.now()): number {
     const cutoff = now - this.#maxAgeDays * 86_400_000;
-    let deleted = Number(this.#db.prepare("DELETE FROM predictions WHERE time < ?").run(cutoff).changes);
-    const excess = this.counts().rows - this.#maxRows;
-    if (excess > 0) {
-      deleted += Number(
-        this.#db
-          .prepare(
-            "DELETE FROM predictions WHERE rowid IN (SELECT rowid FROM predictions ORDER BY time, rowid LIMIT ?)",
-          )
-          .run(excess).changes,
-      );
+    let deleted = 0;
+    // One transaction, so the rows the tally uncounts are exactly the rows deleted.
+    this.#db.exec("BEGIN IMMEDIATE");
+    try {
+      deleted += this.#deleteWhere("time < ?", cutoff);
+      const excess = this.counts().rows - this.#maxRows;
+      if (excess > 0) {
+        deleted += this.#deleteWhere(
+          "rowid IN (SELECT rowid FROM predictions ORDER BY time, rowid LIMIT ?)",
+          excess,
+        );
+      }
+      this.#db.exec("COMMIT");
+    } catch (error) {
+      this.#db.exec("ROLLBACK");
+      this.#tally = null;
+      throw error;
     }
     if (deleted > 0) this.#db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
     return deleted;
+  }
+
+  /** Deletes the predictions matching `where` (one parameter), uncounting them from the tally. */
+  #deleteWhere(where: string, arg: number): number {
+    if (this.#tally !== null) this.#tally.addRows(groupedPredictions(this.#db, where, [arg]), -1);
+    return Number(this.#db.prepare(`DELETE FROM predictions WHERE ${where}`).run(arg).changes);
   }
 
   close(): void {
@@ -399,11 +459,22 @@ interface Counts {
 
 type MutableBucket = { -readonly [K in keyof TimeBucket]: TimeBucket[K] } & { scores: number[] };
 
-function emptyCounts(row: Row): Counts {
+/** The counts of one model version and route in `byVersion`, created empty on first use. */
+function countsFor(byVersion: Map<string, Counts>, model: string, version: number, route: string): Counts {
+  const key = `${model}\u0000${version}\u0000${route}`;
+  let counts = byVersion.get(key);
+  if (counts === undefined) {
+    counts = emptyCounts(model, version, route as PredictionRoute);
+    byVersion.set(key, counts);
+  }
+  return counts;
+}
+
+function emptyCounts(model: string, version: number, route: PredictionRoute): Counts {
   return {
-    model: str(row, "model"),
-    version: num(row, "version"),
-    route: str(row, "route") as PredictionRoute,
+    model,
+    version,
+    route,
     predictions: 0,
     labelled: 0,
     latency: 0,
