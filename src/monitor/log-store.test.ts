@@ -203,20 +203,30 @@ test("a version 1 log is upgraded when opened: rows kept, feedback by sentence s
   upgraded.close();
 });
 
+/** SQLite's plan for `sql` on a fresh log with the current schema. */
+function queryPlan(name: string, sql: string, ...args: Array<string | number>): string {
+  new LogStore(join(dir, name)).close();
+  const db = new DatabaseSync(join(dir, name), { readOnly: true });
+  try {
+    return db
+      .prepare(`EXPLAIN QUERY PLAN ${sql}`)
+      .all(...args)
+      .map((row) => String(row.detail))
+      .join("\n");
+  } finally {
+    db.close();
+  }
+}
+
 test("feedback by sentence is answered from the sentence index, not a scan of the log", () => {
-  const store = new LogStore(join(dir, "plan.db"));
-  store.close();
-  const db = new DatabaseSync(join(dir, "plan.db"), { readOnly: true });
-  const plan = db
-    .prepare(
-      `EXPLAIN QUERY PLAN SELECT request_id FROM predictions
-       WHERE sentence_key = ? AND sentence_hash = ? AND route = 'primary' ORDER BY time DESC LIMIT 1`,
-    )
-    .all(1, "x")
-    .map((row) => String(row.detail))
-    .join("\n");
+  const plan = queryPlan(
+    "plan.db",
+    `SELECT request_id FROM predictions
+     WHERE sentence_key = ? AND sentence_hash = ? AND route = 'primary' ORDER BY time DESC LIMIT 1`,
+    1,
+    "x",
+  );
   assert.match(plan, /USING INDEX predictions_sentence/);
-  db.close();
 });
 
 test("a shadow row reuses its primary's hash and tokens but counts OOV against its own vocabulary", () => {
@@ -305,19 +315,12 @@ test("live metrics from the writer's tally equal a scan of the log, through inse
 });
 
 test("live metrics read labelled predictions through the request-id index, with feedback as the outer loop", () => {
-  const store = new LogStore(join(dir, "live-plan.db"));
-  store.close();
-  const db = new DatabaseSync(join(dir, "live-plan.db"), { readOnly: true });
-  const plan = db
-    .prepare(
-      `EXPLAIN QUERY PLAN SELECT p.model, p.version, p.route, p.label AS predicted, f.label AS truth, count(*) AS n
-       FROM feedback f CROSS JOIN predictions p ON p.request_id = f.key
-       GROUP BY p.model, p.version, p.route, p.label, f.label`,
-    )
-    .all()
-    .map((row) => String(row.detail))
-    .join("\n");
+  const plan = queryPlan(
+    "live-plan.db",
+    `SELECT p.model, p.version, p.route, p.label AS predicted, f.label AS truth, count(*) AS n
+     FROM feedback f CROSS JOIN predictions p ON p.request_id = f.key
+     GROUP BY p.model, p.version, p.route, p.label, f.label`,
+  );
   assert.match(plan, /SCAN f/);
   assert.match(plan, /SEARCH p USING INDEX predictions_request/);
-  db.close();
 });
