@@ -5,7 +5,7 @@
  * a seeded hash of the group key, so the result depends on the data and the seed only — not on the
  * order the rows arrive in. Per-group state lives in typed arrays: a million groups stay cheap.
  */
-import { compareStrings, orderByHash, orderTies } from "./hash-order.ts";
+import { compareStrings, orderByHash, orderTies, spareHalf } from "./hash-order.ts";
 
 /** FNV-1a over the string, seeded, with a murmur3 finaliser for a well-spread 32-bit value. */
 export function seededHash(text: string, seed: number): number {
@@ -45,19 +45,25 @@ export interface Sample {
   readonly key: (row: number) => string;
 }
 
+/**
+ * Small ids (labels, parts) for a million rows: a byte each while there are few (a split's memory
+ * peaks here, at the end of a run), else 32 bits.
+ */
+type Ids = Uint8Array | Int32Array;
+
 /** Groups found by sorting rows on (hash of key, key): ids are given in that order. */
 interface Groups {
   readonly count: number;
   /** Group id per row. */
   readonly of: Int32Array;
-  readonly size: Int32Array;
+  readonly size: Uint32Array;
   /** Label per group (an index into `labels`): its most frequent label, ties to the alphabetically first. */
-  readonly label: Int32Array;
+  readonly label: Ids;
   readonly labels: string[];
 }
 
 /** The most frequent label id among the members (ties to the alphabetically first label). */
-function majority(labelOf: Int32Array, names: readonly string[], members: Uint32Array): number {
+function majority(labelOf: Ids, names: readonly string[], members: Uint32Array): number {
   const counts = new Map<number, number>();
   for (const i of members) counts.set(labelOf[i] as number, (counts.get(labelOf[i] as number) ?? 0) + 1);
   let best = -1;
@@ -67,6 +73,18 @@ function majority(labelOf: Int32Array, names: readonly string[], members: Uint32
     if (count > bestCount || first) [best, bestCount] = [label, count];
   }
   return best;
+}
+
+/** Label ids per row: a byte each while there are at most 256 labels. */
+function labelIds(sample: Sample, ids: LabelIds): Ids {
+  const n = sample.count;
+  let labelOf: Ids = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const id = ids.id(sample.label(i));
+    if (id > 255 && labelOf instanceof Uint8Array) labelOf = Int32Array.from(labelOf);
+    labelOf[i] = id;
+  }
+  return labelOf;
 }
 
 /** Small ids for the few distinct labels. */
@@ -93,13 +111,13 @@ function collectGroups(sample: Sample, hashes: Uint32Array): Groups {
   // Label ids in row order first: the grouping below visits rows in hash order, and a typed array
   // is far cheaper to visit at random than the rows themselves.
   const ids = new LabelIds();
-  const labelOf = new Int32Array(n);
-  for (let i = 0; i < n; i++) labelOf[i] = ids.id(sample.label(i));
+  const labelOf = labelIds(sample, ids);
   const order = orderByHash(hashes);
   orderTies(order, hashes, (a, b) => compareStrings(sample.key(a), sample.key(b)));
   const of = new Int32Array(n);
-  const size = new Int32Array(n);
-  const label = new Int32Array(n);
+  // Group sizes go in the spare half of the sort's buffer: no array of a million more.
+  const size = spareHalf(order);
+  const label: Ids = labelOf instanceof Uint8Array ? new Uint8Array(n) : new Int32Array(n);
   let count = 0;
   let start = 0;
   for (let k = 1; k <= n; k++) {
@@ -116,11 +134,12 @@ function collectGroups(sample: Sample, hashes: Uint32Array): Groups {
   return { count, of, size: size.subarray(0, count), label: label.subarray(0, count), labels: ids.names };
 }
 
-/** Group ids per label, each in id order (hash, then key). */
-function strataOf(groups: Groups): Int32Array[] {
+/** Group ids per label, each in id order (hash, then key), in consecutive parts of `space` (≥ count long). */
+function strataOf(groups: Groups, space: Int32Array): Int32Array[] {
   const sizes = new Int32Array(groups.labels.length);
   for (const l of groups.label) sizes[l] = (sizes[l] as number) + 1;
-  const strata = Array.from(sizes, (size) => new Int32Array(size));
+  let from = 0;
+  const strata = Array.from(sizes, (size) => space.subarray(from, (from += size)));
   const filled = new Int32Array(sizes.length);
   for (let g = 0; g < groups.count; g++) {
     const l = groups.label[g] as number;
@@ -131,18 +150,13 @@ function strataOf(groups: Groups): Int32Array[] {
 }
 
 /** Large groups first (they are the hard ones to place; single rows then even out the counts), stably. */
-function bySizeDescending(stratum: Int32Array, size: Int32Array): ArrayLike<number> {
+function bySizeDescending(stratum: Int32Array, size: Uint32Array): ArrayLike<number> {
   if (stratum.every((g) => size[g] === 1)) return stratum;
   return Array.from(stratum).sort((a, b) => (size[b] as number) - (size[a] as number));
 }
 
 /** `stratum` is in the order groups are dealt: size descending, then hash, then key. */
-function deal(
-  stratum: ArrayLike<number>,
-  size: Int32Array,
-  fractions: readonly number[],
-  part: Int32Array,
-): void {
+function deal(stratum: ArrayLike<number>, size: Uint32Array, fractions: readonly number[], part: Ids): void {
   let total = 0;
   for (let k = 0; k < stratum.length; k++) total += size[stratum[k] as number] as number;
   const deficit = apportion(total, fractions);
@@ -160,8 +174,10 @@ export function allocateSample(sample: Sample, fractions: readonly number[], see
   const hashes = new Uint32Array(sample.count);
   for (let i = 0; i < sample.count; i++) hashes[i] = seededHash(sample.key(i), seed);
   const groups = collectGroups(sample, hashes);
-  const part = new Int32Array(groups.count);
-  for (const stratum of strataOf(groups))
+  const part: Ids = fractions.length <= 256 ? new Uint8Array(groups.count) : new Int32Array(groups.count);
+  // The key hashes are not needed once the groups are found: the strata are written over them.
+  const space = new Int32Array(hashes.buffer, hashes.byteOffset, hashes.length);
+  for (const stratum of strataOf(groups, space))
     deal(bySizeDescending(stratum, groups.size), groups.size, fractions, part);
   // Each row's part is written over its group id: no second array of a million.
   const out = groups.of;

@@ -10,7 +10,10 @@ import { endianness } from "node:os";
 const LOW = endianness() === "LE" ? 0 : 1;
 const HIGH = 1 - LOW;
 
-/** Indices 0 … n-1 ordered by hash, then by index. */
+/**
+ * Indices 0 … n-1 ordered by hash, then by index. The returned array is the first half of a buffer
+ * of 2n slots: `spareHalf` gives the second half, free for the caller's own use.
+ */
 export function orderByHash(hashes: Uint32Array): Uint32Array {
   const n = hashes.length;
   const slots = new BigUint64Array(n);
@@ -25,6 +28,11 @@ export function orderByHash(hashes: Uint32Array): Uint32Array {
   const order = halves.subarray(0, n);
   for (let i = 0; i < n; i++) order[i] = halves[2 * i + LOW] as number;
   return order;
+}
+
+/** The free second half of the buffer under an array `orderByHash` returned (n more 32-bit slots). */
+export function spareHalf(order: Uint32Array): Uint32Array {
+  return new Uint32Array(order.buffer, order.byteOffset + order.byteLength, order.length);
 }
 
 /**

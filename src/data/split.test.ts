@@ -132,6 +132,19 @@ describe("assignFolds", () => {
     assert.equal(folds[0], folds[1]);
     assert.equal(folds[2], folds[3]);
   });
+  test("more than 256 labels or folds (ids beyond a byte) are kept apart", () => {
+    // 300 labels of two rows each, two folds: every label has one row in each fold.
+    const labels = Array.from({ length: 600 }, (_, i) => `label ${i >> 1}`);
+    const groups = labels.map((_, i) => `text ${i}`);
+    const twoFolds = assignFolds(labels, groups, 2, 1);
+    for (let i = 0; i < 600; i += 2) assert.notEqual(twoFolds[i], twoFolds[i + 1], labels[i]);
+    // One label, 600 rows, 300 folds: two rows in each fold.
+    const manyFolds = assignFolds(new Array<string>(600).fill("x"), groups, 300, 1);
+    const sizes = new Array<number>(300).fill(0);
+    for (const fold of manyFolds) sizes[fold] = (sizes[fold] ?? 0) + 1;
+    assert.deepEqual(sizes, new Array<number>(300).fill(2));
+  });
+
   test("bad k, seed or groups are rejected", () => {
     const isParam = (e: Error & { code?: string }) => e.code === "PARAM_INVALID";
     assert.throws(() => assignFolds(["a"], ["a"], 1, 0), isParam);
