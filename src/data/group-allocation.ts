@@ -139,7 +139,10 @@ function strataOf(groups: Groups, space: Int32Array): Int32Array[] {
   const sizes = new Int32Array(groups.labels.length);
   for (const l of groups.label) sizes[l] = (sizes[l] as number) + 1;
   let from = 0;
-  const strata = Array.from(sizes, (size) => space.subarray(from, (from += size)));
+  const strata = Array.from(sizes, (size) => {
+    from += size;
+    return space.subarray(from - size, from);
+  });
   const filled = new Int32Array(sizes.length);
   for (let g = 0; g < groups.count; g++) {
     const l = groups.label[g] as number;
