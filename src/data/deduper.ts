@@ -4,7 +4,7 @@
  * at a time, so a reader can feed it while it reads.
  */
 import { GrowableUint32 } from "./growable.ts";
-import { compareStrings, orderByHash, orderTies } from "./hash-order.ts";
+import { compareStrings, orderByHash, orderTies, spareHalf } from "./hash-order.ts";
 import type { StepTally } from "./step-report.ts";
 import type { CleanRow, ConflictPolicy, Label } from "./types.ts";
 
@@ -83,8 +83,11 @@ export class Deduper {
   private readonly enabled: boolean;
   private readonly entries: Entry[] = [];
   private readonly hashes = new GrowableUint32();
-  /** What `finish` sorted: row order by key, and each row's place among the kept rows (or END). */
-  private sorted: { order: Uint32Array; position: Int32Array; kept: number } | null = null;
+  /**
+   * What `finish` sorted: row order by key, each row's place among the kept rows (or END), and
+   * the duplicate links (no longer needed: the canonical order is written over them).
+   */
+  private sorted: { order: Uint32Array; position: Int32Array; next: Int32Array; kept: number } | null = null;
 
   constructor(enabled: boolean) {
     this.enabled = enabled;
@@ -101,7 +104,9 @@ export class Deduper {
     const out = this.entries;
     if (!this.enabled) return out;
     const { order, next, follower } = this.linkDuplicates();
-    const position = new Int32Array(out.length).fill(END);
+    // The places go in the spare half of the sort's buffer (memory peaks at the end of a run).
+    const spare = spareHalf(order);
+    const position = new Int32Array(spare.buffer, spare.byteOffset, spare.length).fill(END);
     let kept = 0;
     for (let i = 0; i < out.length; i++) {
       if (follower[i] === 1) continue;
@@ -111,7 +116,7 @@ export class Deduper {
       out[kept++] = entry;
     }
     out.length = kept;
-    this.sorted = { order, position, kept };
+    this.sorted = { order, position, next, kept };
     return out;
   }
 
@@ -121,8 +126,8 @@ export class Deduper {
    */
   canonicalOrder(): Uint32Array | null {
     if (this.sorted === null) return null;
-    const { order, position, kept } = this.sorted;
-    const canonical = new Uint32Array(kept);
+    const { order, position, next, kept } = this.sorted;
+    const canonical = new Uint32Array(next.buffer, next.byteOffset, kept);
     let k = 0;
     for (const i of order) {
       const at = position[i] as number;

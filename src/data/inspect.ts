@@ -20,9 +20,14 @@ export interface InspectSummary {
 }
 
 export function lengthStats(lengths: ArrayLike<number>): LengthStats {
-  if (lengths.length === 0) return { min: 0, p50: 0, mean: 0, p95: 0, max: 0 };
   // Lengths are whole numbers below 2^32: a Uint32Array sorts the same values faster than a Float64Array.
-  const sorted = Uint32Array.from(lengths).sort();
+  return sortedLengthStats(Uint32Array.from(lengths));
+}
+
+/** `lengthStats` of lengths the caller no longer needs in their order: sorted in place, no copy. */
+export function sortedLengthStats(lengths: Uint32Array): LengthStats {
+  if (lengths.length === 0) return { min: 0, p50: 0, mean: 0, p95: 0, max: 0 };
+  const sorted = lengths.sort();
   const at = (q: number): number =>
     sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number;
   const mean = sorted.reduce((a, b) => a + b, 0) / sorted.length;

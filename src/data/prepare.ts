@@ -8,7 +8,7 @@ import type { ChunkResult, ChunkSink } from "./chunk-read.ts";
 import { resolveCleaningConfig } from "./cleaning-config.ts";
 import { fingerprint, fingerprintInOrder } from "./fingerprint.ts";
 import { GrowableUint32 } from "./growable.ts";
-import { lengthStats } from "./inspect.ts";
+import { sortedLengthStats } from "./inspect.ts";
 import { type RowSink, type StreamedSource, streamSource } from "./read-source.ts";
 import { type CleaningResult, RowCleaner } from "./row-cleaner.ts";
 import { Interner } from "./source-columns.ts";
@@ -91,7 +91,8 @@ class Preparation {
       throw siftErrorWithDetails("DATA_NO_USABLE_ROWS", cleaned.report, source, dropSummary(cleaned.report));
     }
     const canonical = this.cleaner.canonicalOrder();
-    return { validation, cleaned, rawTextLength: lengthStats(this.lengths.view()), canonical };
+    // The lengths are sorted where they are: nothing reads them in row order after this.
+    return { validation, cleaned, rawTextLength: sortedLengthStats(this.lengths.view()), canonical };
   }
 }
 
