@@ -5,6 +5,7 @@
  */
 import { GrowableUint32 } from "./growable.ts";
 import { compareStrings, orderByHash, orderTies, spareHalf } from "./hash-order.ts";
+import { releaseScratch, scratchBuffer } from "./scratch.ts";
 import type { StepTally } from "./step-report.ts";
 import type { CleanRow, ConflictPolicy, Label } from "./types.ts";
 
@@ -117,12 +118,14 @@ export class Deduper {
     }
     out.length = kept;
     this.sorted = { order, position, next, kept };
+    releaseScratch(this.hashes.view());
     return out;
   }
 
   /**
    * The returned rows in the fingerprint's canonical order (hash of key, then key: keys are unique
-   * once duplicates are merged), read off the sort `finish` already made; null without dedupe.
+   * once duplicates are merged), read off the sort `finish` already made; null without dedupe. The
+   * array is scratch memory (scratch.ts): the caller releases it when done.
    */
   canonicalOrder(): Uint32Array | null {
     if (this.sorted === null) return null;
@@ -133,6 +136,7 @@ export class Deduper {
       const at = position[i] as number;
       if (at !== END) canonical[k++] = at;
     }
+    releaseScratch(order);
     this.sorted = null;
     return canonical;
   }
@@ -147,7 +151,7 @@ export class Deduper {
     const hashes = this.hashes.view();
     const order = orderByHash(hashes);
     orderTies(order, hashes, (a, b) => compareStrings((entries[a] as Entry).key, (entries[b] as Entry).key));
-    const next = new Int32Array(n).fill(END);
+    const next = new Int32Array(scratchBuffer(4 * n), 0, n).fill(END);
     const follower = new Uint8Array(n);
     for (let k = 1; k < n; k++) {
       const previous = order[k - 1] as number;

@@ -7,6 +7,7 @@
 import { createHash } from "node:crypto";
 import { seededHash } from "./group-allocation.ts";
 import { compareStrings, orderByHash, orderTies } from "./hash-order.ts";
+import { releaseScratch } from "./scratch.ts";
 import type { CleanRow } from "./types.ts";
 
 type Fingerprinted = Pick<CleanRow, "key" | "text" | "label">;
@@ -125,5 +126,8 @@ export function fingerprintInOrder(rows: readonly Fingerprinted[], order: Uint32
 }
 
 export function fingerprint(rows: readonly Fingerprinted[]): string {
-  return fingerprintInOrder(rows, canonicalOrder(rows));
+  const order = canonicalOrder(rows);
+  const hash = fingerprintInOrder(rows, order);
+  releaseScratch(order);
+  return hash;
 }

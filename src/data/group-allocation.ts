@@ -6,6 +6,7 @@
  * order the rows arrive in. Per-group state lives in typed arrays: a million groups stay cheap.
  */
 import { compareStrings, orderByHash, orderTies, spareHalf } from "./hash-order.ts";
+import { releaseScratch, scratchBuffer } from "./scratch.ts";
 
 /** FNV-1a over the string, seeded, with a murmur3 finaliser for a well-spread 32-bit value. */
 export function seededHash(text: string, seed: number): number {
@@ -60,6 +61,8 @@ interface Groups {
   /** Label per group (an index into `labels`): its most frequent label, ties to the alphabetically first. */
   readonly label: Ids;
   readonly labels: string[];
+  /** The rows in group order (its buffer holds `size` too): scratch memory, released when done. */
+  readonly order: Uint32Array;
 }
 
 /** The most frequent label id among the members (ties to the alphabetically first label). */
@@ -114,7 +117,8 @@ function collectGroups(sample: Sample, hashes: Uint32Array): Groups {
   const labelOf = labelIds(sample, ids);
   const order = orderByHash(hashes);
   orderTies(order, hashes, (a, b) => compareStrings(sample.key(a), sample.key(b)));
-  const of = new Int32Array(n);
+  // Every row's group is written below: scratch memory will do (scratch.ts).
+  const of = new Int32Array(scratchBuffer(4 * n), 0, n);
   // Group sizes go in the spare half of the sort's buffer: no array of a million more.
   const size = spareHalf(order);
   const label: Ids = labelOf instanceof Uint8Array ? new Uint8Array(n) : new Int32Array(n);
@@ -131,7 +135,14 @@ function collectGroups(sample: Sample, hashes: Uint32Array): Groups {
     count++;
     start = k;
   }
-  return { count, of, size: size.subarray(0, count), label: label.subarray(0, count), labels: ids.names };
+  return {
+    count,
+    of,
+    size: size.subarray(0, count),
+    label: label.subarray(0, count),
+    labels: ids.names,
+    order,
+  };
 }
 
 /** Group ids per label, each in id order (hash, then key), in consecutive parts of `space` (≥ count long). */
@@ -172,9 +183,12 @@ function deal(stratum: ArrayLike<number>, size: Uint32Array, fractions: readonly
   }
 }
 
-/** Part index (0 … fractions.length-1) per row, stratified by label and grouped by key. */
+/**
+ * Part index (0 … fractions.length-1) per row, stratified by label and grouped by key. The array
+ * is scratch memory (scratch.ts): a caller that keeps it only for a while may release it.
+ */
 export function allocateSample(sample: Sample, fractions: readonly number[], seed: number): Int32Array {
-  const hashes = new Uint32Array(sample.count);
+  const hashes = new Uint32Array(scratchBuffer(4 * sample.count), 0, sample.count);
   for (let i = 0; i < sample.count; i++) hashes[i] = seededHash(sample.key(i), seed);
   const groups = collectGroups(sample, hashes);
   const part: Ids = fractions.length <= 256 ? new Uint8Array(groups.count) : new Int32Array(groups.count);
@@ -182,6 +196,8 @@ export function allocateSample(sample: Sample, fractions: readonly number[], see
   const space = new Int32Array(hashes.buffer, hashes.byteOffset, hashes.length);
   for (const stratum of strataOf(groups, space))
     deal(bySizeDescending(stratum, groups.size), groups.size, fractions, part);
+  releaseScratch(hashes);
+  releaseScratch(groups.order);
   // Each row's part is written over its group id: no second array of a million.
   const out = groups.of;
   for (let i = 0; i < out.length; i++) out[i] = part[out[i] as number] as number;

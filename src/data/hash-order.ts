@@ -5,6 +5,7 @@
  * Ties (equal hashes, rare) are then put in order by the caller's comparator.
  */
 import { endianness } from "node:os";
+import { scratchBuffer } from "./scratch.ts";
 
 // The 32-bit halves of a 64-bit slot: the index goes in the low half, the hash in the high half.
 const LOW = endianness() === "LE" ? 0 : 1;
@@ -12,12 +13,13 @@ const HIGH = 1 - LOW;
 
 /**
  * Indices 0 … n-1 ordered by hash, then by index. The returned array is the first half of a buffer
- * of 2n slots: `spareHalf` gives the second half, free for the caller's own use.
+ * of (at least) 2n slots: `spareHalf` gives the second half, free for the caller's own use; the
+ * buffer may be scratch memory (scratch.ts) — the caller releases it when done.
  */
 export function orderByHash(hashes: Uint32Array): Uint32Array {
   const n = hashes.length;
-  const slots = new BigUint64Array(n);
-  const halves = new Uint32Array(slots.buffer);
+  const slots = new BigUint64Array(scratchBuffer(8 * n), 0, n);
+  const halves = new Uint32Array(slots.buffer, 0, 2 * n);
   for (let i = 0; i < n; i++) {
     halves[2 * i + LOW] = i;
     halves[2 * i + HIGH] = hashes[i] as number;

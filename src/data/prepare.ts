@@ -11,6 +11,7 @@ import { GrowableUint32 } from "./growable.ts";
 import { sortedLengthStats } from "./inspect.ts";
 import { type RowSink, type StreamedSource, streamSource } from "./read-source.ts";
 import { type CleaningResult, RowCleaner } from "./row-cleaner.ts";
+import { releaseScratch } from "./scratch.ts";
 import { Interner } from "./source-columns.ts";
 import type {
   CleaningConfig,
@@ -99,12 +100,14 @@ class Preparation {
 function prepared(dataset: Dataset, checked: Checked, options: PrepareOptions): PreparedData {
   const { validation, cleaned, rawTextLength, canonical } = checked;
   options.onPhase?.("fingerprint");
+  const hash = canonical === null ? fingerprint(cleaned.rows) : fingerprintInOrder(cleaned.rows, canonical);
+  if (canonical !== null) releaseScratch(canonical);
   return {
     dataset: { ...dataset, issues: validation.issues },
     validation,
     rows: cleaned.rows,
     report: cleaned.report,
-    fingerprint: canonical === null ? fingerprint(cleaned.rows) : fingerprintInOrder(cleaned.rows, canonical),
+    fingerprint: hash,
     rawTextLength,
   };
 }

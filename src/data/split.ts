@@ -1,6 +1,7 @@
 /** Train / validation / test splits and cross-validation folds, on the grouped, stratified core. */
 import { siftError } from "../errors.ts";
 import { allocateGroups, allocateSample } from "./group-allocation.ts";
+import { releaseScratch } from "./scratch.ts";
 import type { Split, SplitOptions } from "./types.ts";
 
 export const defaultSplitOptions: SplitOptions = Object.freeze({
@@ -61,6 +62,7 @@ export function splitRows<T extends { readonly label: string; readonly key: stri
     (split[part] as T[])[at] = rows[i] as T;
     filled[part] = at + 1;
   }
+  releaseScratch(parts);
   return { train: split[0] as T[], validation: split[1] as T[], test: split[2] as T[] };
 }
 
