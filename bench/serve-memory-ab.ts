@@ -4,7 +4,7 @@
  * endpoint) on each, then VmRSS and its peak. Each variant is a checkout's bundle plus node flags.
  *
  *   node bench/serve-memory-ab.ts <store> <variant> [<variant> …] [--rounds 3] [--seconds 6]
- *   variant = <checkout root>[::<node flag>,<node flag>…], e.g. /tmp/base  .::--optimize-for-size
+ *   variant = <checkout root>[::<node flag>,…[::<ENV>=<value>,…]], e.g. /tmp/base  .::--optimize-for-size
  */
 import { loadavg } from "node:os";
 import path from "node:path";
@@ -27,9 +27,15 @@ const rounds = Number(values.rounds);
 const seconds = Number(values.seconds);
 
 function variant(spec: string): ServerVariant {
-  const [root = ".", flags = ""] = spec.split("::");
+  const [root = ".", flags = "", env = ""] = spec.split("::");
   return {
     name: spec,
+    env: Object.fromEntries(
+      env
+        .split(",")
+        .filter(Boolean)
+        .map((pair) => pair.split("=") as [string, string]),
+    ),
     command: process.execPath,
     args: [
       ...flags.split(",").filter(Boolean),
@@ -60,6 +66,7 @@ interface Figures {
   rss: number[];
   peak: number[];
   requestsPerS: number[];
+  p99Ms: number[];
   batchPerS: number[];
   /** Server CPU (all threads) per request and per batch sentence, in µs. */
   cpuPerRequest: number[];
@@ -70,6 +77,7 @@ const figures: Figures[] = variants.map(() => ({
   rss: [],
   peak: [],
   requestsPerS: [],
+  p99Ms: [],
   batchPerS: [],
   cpuPerRequest: [],
   cpuPerSentence: [],
@@ -85,6 +93,7 @@ for (let round = 0; round < rounds; round++) {
       let cpu = cpuMs(pid);
       const predict = await loadSentences(url, { connections: 32, seconds });
       f.requestsPerS.push(predict.requestsPerS);
+      f.p99Ms.push(predict.p99Ms);
       f.cpuPerRequest.push(((cpuMs(pid) - cpu) * 1000) / (predict.requestsPerS * seconds));
       const batchUrl = `${server.baseUrl}/v1/predict/batch`;
       await withAutocannon(batchUrl, { connections: 2, seconds: 2 }, batchBodies);
@@ -107,6 +116,6 @@ console.log(
 for (const [i, v] of variants.entries()) {
   const f = figures[i] as Figures;
   console.log(
-    `${v.name}\n  RSS after load ${median(f.rss).toFixed(0)} MB [${list(f.rss)}], peak ${median(f.peak).toFixed(0)} [${list(f.peak)}]; predict ${median(f.requestsPerS).toFixed(0)}/s [${list(f.requestsPerS)}], batch ${median(f.batchPerS).toFixed(0)} sentences/s [${list(f.batchPerS)}]\n  CPU per request ${median(f.cpuPerRequest).toFixed(0)} µs [${list(f.cpuPerRequest)}], per batch sentence ${median(f.cpuPerSentence).toFixed(1)} µs [${f.cpuPerSentence.map((x) => x.toFixed(1)).join(", ")}]`,
+    `${v.name}\n  RSS after load ${median(f.rss).toFixed(0)} MB [${list(f.rss)}], peak ${median(f.peak).toFixed(0)} [${list(f.peak)}]; predict ${median(f.requestsPerS).toFixed(0)}/s [${list(f.requestsPerS)}] p99 ${median(f.p99Ms).toFixed(1)} ms [${f.p99Ms.map((x) => x.toFixed(1)).join(", ")}], batch ${median(f.batchPerS).toFixed(0)} sentences/s [${list(f.batchPerS)}]\n  CPU per request ${median(f.cpuPerRequest).toFixed(0)} µs [${list(f.cpuPerRequest)}], per batch sentence ${median(f.cpuPerSentence).toFixed(1)} µs [${f.cpuPerSentence.map((x) => x.toFixed(1)).join(", ")}]`,
   );
 }

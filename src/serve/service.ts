@@ -25,7 +25,7 @@ import { Predictor } from "./predictor.ts";
 import { type ProductionLoop, type ProductionLoopOptions, startProductionLoop } from "./production-loop.ts";
 import { SchemaCompilers } from "./schema-compilers.ts";
 import type { ModelEvent, PredictionHook } from "./types.ts";
-import { capYoungGeneration } from "./young-generation.ts";
+import { capHeapGrowth } from "./young-generation.ts";
 
 /** Time between turning ready and compiling the remaining route schemas (lets /readyz answer first). */
 const COMPILE_AFTER_READY_MS = 250;
@@ -98,7 +98,7 @@ function logModelEvent(logger: FastifyBaseLogger, event: ModelEvent): void {
 }
 
 export async function startService(options: ServiceOptions): Promise<RunningService> {
-  capYoungGeneration();
+  capHeapGrowth();
   const logger: FastifyBaseLogger =
     options.logger ?? pino({ level: options.logLevel ?? "info", base: { service: "sift" } });
   const limits = serveLimits(options.limits ?? {});
