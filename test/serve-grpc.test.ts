@@ -1,6 +1,7 @@
 /**
- * gRPC with a real grpc-js client over a real 127.0.0.1 port: sift.v1.Predictor and the V2
- * inference.GRPCInferenceService (BYTES in bytes_contents and in raw_input_contents).
+ * gRPC with a real grpc-js client over a real 127.0.0.1 port: sift.v1.Predictor, the V2
+ * inference.GRPCInferenceService (BYTES in bytes_contents and in raw_input_contents) and the
+ * standard grpc.health.v1.Health.
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
@@ -14,6 +15,7 @@ import {
 } from "@grpc/grpc-js";
 import { loadSync } from "@grpc/proto-loader";
 import {
+  HEALTH_PROTO,
   ModelManager,
   PROTO_OPTIONS,
   Predictor,
@@ -36,6 +38,7 @@ let manager: ModelManager;
 let server: RunningGrpcServer;
 let sift: AnyClient;
 let v2: AnyClient;
+let health: AnyClient;
 
 function call<T>(client: AnyClient, method: string, request: unknown): Promise<T> {
   return new Promise((resolve, reject) => {
@@ -73,18 +76,23 @@ before(async () => {
     0,
   );
   // The client loads the .proto files on its own, as another team's service would.
-  const loaded = loadPackageDefinition(loadSync([SIFT_PROTO, V2_PROTO], PROTO_OPTIONS)) as unknown as {
+  const loaded = loadPackageDefinition(
+    loadSync([SIFT_PROTO, V2_PROTO, HEALTH_PROTO], PROTO_OPTIONS),
+  ) as unknown as {
     sift: { v1: { Predictor: new (address: string, creds: unknown) => AnyClient } };
     inference: { GRPCInferenceService: new (address: string, creds: unknown) => AnyClient };
+    grpc: { health: { v1: { Health: new (address: string, creds: unknown) => AnyClient } } };
   };
   const address = `127.0.0.1:${server.port}`;
   sift = new loaded.sift.v1.Predictor(address, credentials.createInsecure());
   v2 = new loaded.inference.GRPCInferenceService(address, credentials.createInsecure());
+  health = new loaded.grpc.health.v1.Health(address, credentials.createInsecure());
 });
 
 after(async () => {
   sift.close();
   v2.close();
+  health.close();
   await server.close(1000);
   await manager.stop();
   await store.cleanup();
@@ -132,6 +140,15 @@ describe("sift.v1.Predictor", () => {
     const tooMany = await callError(sift, "PredictBatch", { sentences: ["a", "b", "c", "d", "e"] });
     assert.equal(tooMany.code, status.INVALID_ARGUMENT);
     assert.deepEqual((tooMany.metadata as Metadata).get("sift-error-code"), ["BATCH_TOO_LARGE"]);
+  });
+});
+
+describe("grpc.health.v1.Health", () => {
+  it("Check: SERVING for the server and a served model, NOT_FOUND for another name", async () => {
+    assert.deepEqual(await call(health, "Check", { service: "" }), { status: "SERVING" });
+    assert.deepEqual(await call(health, "Check", { service: "relevance" }), { status: "SERVING" });
+    const error = await callError(health, "Check", { service: "spam" });
+    assert.equal(error.code, status.NOT_FOUND);
   });
 });
 

@@ -9,6 +9,7 @@ import type { Options } from "@grpc/proto-loader";
 export const PROTO_DIR = fileURLToPath(new URL("../../proto/", import.meta.url));
 export const SIFT_PROTO = `${PROTO_DIR}sift.proto`;
 export const V2_PROTO = `${PROTO_DIR}grpc_predict_v2.proto`;
+export const HEALTH_PROTO = `${PROTO_DIR}health.proto`;
 
 export const PROTO_OPTIONS: Options = {
   keepCase: false,
@@ -20,3 +21,4 @@ export const PROTO_OPTIONS: Options = {
 
 export const SIFT_SERVICE = "sift.v1.Predictor";
 export const V2_SERVICE = "inference.GRPCInferenceService";
+export const HEALTH_SERVICE = "grpc.health.v1.Health";

@@ -9,6 +9,7 @@ import {
   type handleUnaryCall,
   Server,
   ServerCredentials,
+  type ServerWritableStream,
   type ServiceDefinition,
   status,
   type UntypedServiceImplementation,
@@ -17,7 +18,15 @@ import { loadSync, type PackageDefinition } from "@grpc/proto-loader";
 import type { FastifyBaseLogger } from "fastify";
 import { isSiftError } from "../errors.ts";
 import { toGrpcError } from "./grpc-errors.ts";
-import { PROTO_OPTIONS, SIFT_PROTO, SIFT_SERVICE, V2_PROTO, V2_SERVICE } from "./grpc-protos.ts";
+import {
+  HEALTH_PROTO,
+  HEALTH_SERVICE,
+  PROTO_OPTIONS,
+  SIFT_PROTO,
+  SIFT_SERVICE,
+  V2_PROTO,
+  V2_SERVICE,
+} from "./grpc-protos.ts";
 import { siftGrpcHandlers } from "./grpc-sift.ts";
 import { v2GrpcHandlers } from "./grpc-v2.ts";
 import type { ServeMetrics } from "./metrics.ts";
@@ -44,15 +53,38 @@ let protos: PackageDefinition | undefined;
 
 /** Parses the .proto files (once per process; the first call takes ~25 ms of CPU). */
 export function loadServiceDefinitions(): void {
-  protos ??= loadSync([SIFT_PROTO, V2_PROTO], PROTO_OPTIONS);
+  protos ??= loadSync([SIFT_PROTO, V2_PROTO, HEALTH_PROTO], PROTO_OPTIONS);
 }
 
-function serviceDefinition(name: typeof SIFT_SERVICE | typeof V2_SERVICE): ServiceDefinition {
+function serviceDefinition(
+  name: typeof SIFT_SERVICE | typeof V2_SERVICE | typeof HEALTH_SERVICE,
+): ServiceDefinition {
   loadServiceDefinitions();
   return (protos as PackageDefinition)[name] as ServiceDefinition;
 }
 
 type Handlers = Record<string, (request: never) => unknown>;
+
+/**
+ * grpc.health.v1.Health Check: the server ("") and each served model name are SERVING once a
+ * verified model is loaded (REST's /readyz), NOT_SERVING before that and while draining.
+ */
+function healthHandlers(manager: ModelManager, draining: () => boolean): Handlers {
+  return {
+    Check: (request: { service: string }) => {
+      if (draining()) return { status: "NOT_SERVING" };
+      if (request.service === "") return { status: manager.ready() ? "SERVING" : "NOT_SERVING" };
+      try {
+        // A name not served here is NOT_FOUND (MODEL_NOT_SERVED), as the protocol asks.
+        manager.route({ model: request.service });
+        return { status: "SERVING" };
+      } catch (error) {
+        if (isSiftError(error) && error.code === "NOT_READY") return { status: "NOT_SERVING" };
+        throw error;
+      }
+    },
+  };
+}
 
 function wrap(service: string, handlers: Handlers, options: GrpcServerOptions): UntypedServiceImplementation {
   const out: UntypedServiceImplementation = {};
@@ -98,6 +130,14 @@ export async function startGrpcServer(
     serviceDefinition(V2_SERVICE),
     wrap(V2_SERVICE, v2GrpcHandlers(manager, predictor, limits, draining) as Handlers, options),
   );
+  server.addService(serviceDefinition(HEALTH_SERVICE), {
+    ...wrap(HEALTH_SERVICE, healthHandlers(manager, draining), options),
+    // Optional in the protocol; clients that need a stream poll Check instead.
+    Watch: (call: ServerWritableStream<unknown, unknown>) =>
+      call.destroy(
+        Object.assign(new Error("Watch is not implemented; call Check"), { code: status.UNIMPLEMENTED }),
+      ),
+  });
   const bound = await new Promise<number>((resolve, reject) => {
     server.bindAsync(
       `${host.includes(":") ? `[${host}]` : host}:${port}`,

@@ -3,7 +3,16 @@
  * running service (what `sift serve` starts).
  */
 
-export { PROTO_DIR, PROTO_OPTIONS, SIFT_PROTO, SIFT_SERVICE, V2_PROTO, V2_SERVICE } from "./grpc-protos.ts";
+export {
+  HEALTH_PROTO,
+  HEALTH_SERVICE,
+  PROTO_DIR,
+  PROTO_OPTIONS,
+  SIFT_PROTO,
+  SIFT_SERVICE,
+  V2_PROTO,
+  V2_SERVICE,
+} from "./grpc-protos.ts";
 export type { GrpcServerOptions, RunningGrpcServer } from "./grpc-server.ts";
 export { startGrpcServer } from "./grpc-start.ts";
 export type { CreateServerOptions } from "./http-app.ts";
