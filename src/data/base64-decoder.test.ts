@@ -32,6 +32,9 @@ describe("Base64Decoder", () => {
     test(`decodes ${name}, across chunk boundaries`, async () => {
       assert.deepEqual(await decode(input), bytes);
       assert.deepEqual(await decode(input, 1), bytes);
+      // Large chunks, as a package is read: line feeds and all, decoded at once.
+      assert.deepEqual(await decode(input, 4096), bytes);
+      assert.deepEqual(await decode(input, input.length), bytes);
     });
   }
   test("accepts padding-free input", async () => {
@@ -40,15 +43,27 @@ describe("Base64Decoder", () => {
       Buffer.from("ab"),
     );
   });
+  test("accepts spaces and tabs inside lines", async () => {
+    assert.deepEqual(await decode("QUJD REVG\n\tQUJD\n", 4096), Buffer.from("ABCDEFABC"));
+  });
   for (const [name, input, reason] of [
     ["a character outside the alphabet", "QUJD!REVG", /character '!' at byte 4/],
+    ["URL-safe base64 (which Node's decoder takes)", "QUJD\nRE-_\n", /character '-' at byte 7/],
+    [
+      "a character outside the alphabet in a long wrapped text",
+      `${"QUJD".repeat(40)}\nQUJD*REVG\n`,
+      /'\*' at byte 165/,
+    ],
+    ["a non-ASCII byte", "QUJDREVG\u00e9QUJD", /character 0xe9 at byte 8/],
     ["a NUL byte", "QUJD\0", /character 0x00/],
     ["data after padding", "QQ==QUJD", /after '=' padding/],
     ["three padding characters", "QQ===", /more than two/],
     ["a cut-off quantum", "QUJDR", /ends mid-quantum/],
   ] as const) {
     test(`rejects ${name}`, async () => {
-      await assert.rejects(decode(input), (e) => e instanceof Base64Error && reason.test(e.message));
+      for (const chunk of [7, input.length]) {
+        await assert.rejects(decode(input, chunk), (e) => e instanceof Base64Error && reason.test(e.message));
+      }
     });
   }
 });
