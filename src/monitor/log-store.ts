@@ -316,39 +316,45 @@ export class LogStore {
 
   /** Predictions grouped into time buckets of `bucketMs`, for plots over time. */
   series(since: number, bucketMs: number, limit = 200_000): TimeBucket[] {
-    const rows = this.#db
-      .prepare(
-        `SELECT p.time, p.model, p.version, p.route, p.score, p.label, p.tokens, p.oov_tokens, f.label AS truth
-         FROM predictions p LEFT JOIN feedback f ON f.key = p.request_id
-         WHERE p.time >= ? ORDER BY p.time DESC, p.rowid DESC LIMIT ?`,
-      )
-      .all(since, limit)
-      .reverse();
+    const statement = this.#db.prepare(
+      `SELECT p.time, p.model, p.version, p.route, p.score, p.label, p.tokens, p.oov_tokens, f.label AS truth
+       FROM predictions p LEFT JOIN feedback f ON f.key = p.request_id
+       WHERE p.time >= ? ORDER BY p.time DESC, p.rowid DESC LIMIT ?`,
+    );
+    // Rows as arrays, not objects: a dashboard refresh reads up to `limit` rows every few seconds
+    // in the writer thread, and building an object per row was half of that time.
+    statement.setReturnArrays(true);
+    const rows = statement.all(since, limit) as unknown as readonly SeriesRow[];
     const buckets = new Map<string, MutableBucket>();
-    for (const row of rows) {
-      const start = Math.floor(num(row, "time") / bucketMs) * bucketMs;
-      const key = `${start}\u0000${str(row, "model")}\u0000${num(row, "version")}\u0000${str(row, "route")}`;
-      const bucket = buckets.get(key) ?? newBucket(start, row);
+    // Newest first from SQLite (the LIMIT keeps the latest); buckets fill oldest first.
+    for (let i = rows.length - 1; i >= 0; i--) {
+      const row = rows[i] as SeriesRow;
+      const start = Math.floor(Number(row[S_TIME]) / bucketMs) * bucketMs;
+      const key = `${start}\u0000${String(row[S_MODEL])}\u0000${Number(row[S_VERSION])}\u0000${String(row[S_ROUTE])}`;
+      let bucket = buckets.get(key);
+      if (bucket === undefined) {
+        bucket = newBucket(start, String(row[S_MODEL]), Number(row[S_VERSION]), String(row[S_ROUTE]));
+        buckets.set(key, bucket);
+      }
       this.#addToBucket(bucket, row);
-      buckets.set(key, bucket);
     }
     return [...buckets.values()];
   }
 
-  #addToBucket(bucket: MutableBucket, row: Row): void {
+  #addToBucket(bucket: MutableBucket, row: SeriesRow): void {
     const positive = this.#positive.get(bucket.model) ?? this.#defaultPositive;
-    const predictedPositive = str(row, "label") === positive;
+    const predictedPositive = String(row[S_LABEL]) === positive;
     bucket.predictions++;
     bucket.positives += predictedPositive ? 1 : 0;
-    bucket.tokens += num(row, "tokens");
-    bucket.oovTokens += num(row, "oov_tokens");
-    bucket.scores.push(num(row, "score"));
-    const truth = strOrNull(row, "truth");
-    if (truth === null) return;
+    bucket.tokens += Number(row[S_TOKENS]);
+    bucket.oovTokens += Number(row[S_OOV]);
+    bucket.scores.push(Number(row[S_SCORE]));
+    const truth = row[S_TRUTH];
+    if (truth == null) return;
     bucket.labelled++;
-    if (predictedPositive && truth === positive) bucket.tp++;
+    if (predictedPositive && String(truth) === positive) bucket.tp++;
     else if (predictedPositive) bucket.fp++;
-    else if (truth === positive) bucket.fn++;
+    else if (String(truth) === positive) bucket.fn++;
   }
 
   counts(): { rows: number; feedback: number } {
@@ -457,6 +463,12 @@ interface Counts {
   tn: number;
 }
 
+/** A row of `series`' query, in its column order (the statement returns arrays). */
+type SeriesRow = readonly SQLOutputValue[];
+const [S_TIME, S_MODEL, S_VERSION, S_ROUTE, S_SCORE, S_LABEL, S_TOKENS, S_OOV, S_TRUTH] = [
+  0, 1, 2, 3, 4, 5, 6, 7, 8,
+];
+
 type MutableBucket = { -readonly [K in keyof TimeBucket]: TimeBucket[K] } & { scores: number[] };
 
 /** The counts of one model version and route in `byVersion`, created empty on first use. */
@@ -485,12 +497,12 @@ function emptyCounts(model: string, version: number, route: PredictionRoute): Co
   };
 }
 
-function newBucket(start: number, row: Row): MutableBucket {
+function newBucket(start: number, model: string, version: number, route: string): MutableBucket {
   return {
     start,
-    model: str(row, "model"),
-    version: num(row, "version"),
-    route: str(row, "route") as PredictionRoute,
+    model,
+    version,
+    route: route as PredictionRoute,
     predictions: 0,
     positives: 0,
     tokens: 0,
