@@ -17,7 +17,7 @@ import { registerTrainCommands } from "../src/cli/train.ts";
 import { prepareData } from "../src/data/index.ts";
 import { isSiftError } from "../src/errors.ts";
 import { defaultLogPath } from "../src/monitor/index.ts";
-import { SAMPLE_PACKAGE } from "../src/pipeline/index.ts";
+import { decodeSeenKeys, SAMPLE_PACKAGE, SEEN_KEYS_FILE } from "../src/pipeline/index.ts";
 import { type RunningService, startService } from "../src/serve/index.ts";
 import { waitFor } from "./monitor-fixtures.ts";
 
@@ -142,6 +142,14 @@ test("the production loop, from v1 in production to a promoted candidate, withou
     method: string;
   };
   assert.deepEqual([learned.version, learned.method], [2, "refit-online"]);
+  // It says what it was fitted on (every row of the data and the feedback), for later champion gates.
+  const seen = decodeSeenKeys(
+    (await service.registry.load("relevance", 2)).files[SEEN_KEYS_FILE] ?? new Uint8Array(1),
+  );
+  assert.ok(
+    seen !== null && seen.length >= rows.length,
+    `seen keys: ${seen?.length} for ${rows.length} rows`,
+  );
   assert.equal(
     (await sift("retrain", "--with-feedback", "--no-promote", "--json", "--config", config)).code,
     0,

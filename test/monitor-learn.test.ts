@@ -7,9 +7,22 @@ import assert from "node:assert/strict";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { after, before, test } from "node:test";
-import { defaultOnlineSpec, fitClassifier } from "../src/learn/index.ts";
-import { type FeedbackRow, holdoutSplit, learnFromFeedback } from "../src/monitor/index.ts";
+import { after, before, describe, test } from "node:test";
+import { defaultClassifierSpec, defaultOnlineSpec, fitClassifier } from "../src/learn/index.ts";
+import {
+  type FeedbackRow,
+  holdoutSplit,
+  learnFromFeedback,
+  type SeenKeysCodec,
+} from "../src/monitor/index.ts";
+import {
+  decodeSeenKeys,
+  encodeSeenKeys,
+  keyHash,
+  mergeSeenKeys,
+  SEEN_KEYS_FILE,
+  SEEN_KEYS_FORMAT,
+} from "../src/pipeline/index.ts";
 import { openRegistry, type Registry } from "../src/registry/index.ts";
 import { SAMPLE_SENTENCES, sampleLabel } from "./monitor-fixtures.ts";
 
@@ -112,4 +125,112 @@ test("no usable feedback is a NO_FEEDBACK error", async () => {
     }),
     { code: "NO_FEEDBACK" },
   );
+});
+
+describe("what a candidate saw (its seen-keys file)", () => {
+  // Keys as the pipeline would give them, simplified: lower case (the CLI cleans and normalises).
+  const codec: SeenKeysCodec = {
+    file: SEEN_KEYS_FILE,
+    format: SEEN_KEYS_FORMAT,
+    keyOf: (sentence) => sentence.toLowerCase(),
+    encode: encodeSeenKeys,
+    merge: mergeSeenKeys,
+  };
+  const baseKeys = ["base row one", "base row two"];
+  const hashesOf = (bytes: Uint8Array | undefined): bigint[] => [
+    ...(decodeSeenKeys(bytes ?? new Uint8Array(1)) ?? []),
+  ];
+  const expected = (keys: readonly string[]): bigint[] =>
+    [...new Set(keys.map(keyHash))].sort((a, b) => (a < b ? -1 : 1));
+
+  async function registerBase(
+    name: string,
+    spec: "online" | "batch",
+    seen: Uint8Array | null,
+  ): Promise<void> {
+    const y = Uint8Array.from(SAMPLE_SENTENCES, (_, i) => (sampleLabel(i) === "Relevant" ? 1 : 0));
+    const saved = fitClassifier(
+      spec === "online" ? defaultOnlineSpec() : defaultClassifierSpec(),
+      SAMPLE_SENTENCES,
+      y,
+      {
+        seed: 1,
+      },
+    ).save();
+    const base = await registry.register(name, {
+      manifest: {
+        createdAt: "2026-01-01T00:00:00.000Z",
+        labels: { positive: "Relevant", negative: "Not Relevant" },
+        threshold: 0.5,
+        classifier: saved.spec,
+        metrics: { validation: {}, test: {} },
+        dataFingerprint: "0".repeat(64),
+        trainingConfig: {},
+        codeVersion: null,
+        reference: null,
+        runId: null,
+      },
+      files: seen === null ? saved.files : { ...saved.files, [SEEN_KEYS_FILE]: seen },
+    });
+    await registry.promote(name, base.version);
+  }
+
+  const learn = (name: string, trainingKeys?: readonly string[]) =>
+    learnFromFeedback({
+      registry,
+      name,
+      feedback,
+      championMetric: "f1",
+      gates: () => [],
+      seenKeys: codec,
+      trainingRows: async () => ({
+        texts: SAMPLE_SENTENCES,
+        labels: SAMPLE_SENTENCES.map((_, i) => sampleLabel(i)),
+        ...(trainingKeys === undefined ? {} : { keys: trainingKeys }),
+      }),
+    });
+
+  test("partialFit: the base's keys plus the feedback it learnt from", async () => {
+    await registerBase("seen-online", "online", encodeSeenKeys(baseKeys));
+    const result = await learn("seen-online");
+    const artifact = await registry.load("seen-online", result.version);
+    const { holdout } = holdoutSplit(
+      feedback.filter((row) => row.sentence !== null).map((row) => ({ text: row.sentence as string })),
+    );
+    const held = new Set(holdout.map((row) => row.text));
+    const learntKeys = feedback
+      .filter((row) => row.sentence !== null && !held.has(row.sentence))
+      .map((row) => codec.keyOf(row.sentence as string));
+    assert.equal(learntKeys.length, result.feedbackUsed);
+    assert.deepEqual(hashesOf(artifact.files[SEEN_KEYS_FILE]), expected([...baseKeys, ...learntKeys]));
+    // The held-out feedback judged the candidate: it was not seen.
+    for (const row of holdout)
+      assert.ok(!hashesOf(artifact.files[SEEN_KEYS_FILE]).includes(keyHash(codec.keyOf(row.text))));
+    assert.deepEqual((artifact.manifest.trainingConfig as { seenKeys?: unknown }).seenKeys, {
+      file: SEEN_KEYS_FILE,
+      format: SEEN_KEYS_FORMAT,
+    });
+  });
+
+  test("partialFit on a base that does not say what it saw: the candidate does not either", async () => {
+    await registerBase("unseen-online", "online", null);
+    const result = await learn("unseen-online");
+    const artifact = await registry.load("unseen-online", result.version);
+    assert.equal(artifact.files[SEEN_KEYS_FILE], undefined);
+  });
+
+  test("a refit of a batch model: every training row's key plus the feedback", async () => {
+    await registerBase("seen-batch", "batch", encodeSeenKeys(baseKeys));
+    const trainingKeys = SAMPLE_SENTENCES.map((s) => s.toLowerCase());
+    const result = await learn("seen-batch", trainingKeys);
+    assert.equal(result.method, "refit-online");
+    const artifact = await registry.load("seen-batch", result.version);
+    const { learn: learnt } = holdoutSplit(
+      feedback.filter((row) => row.sentence !== null).map((row) => ({ text: row.sentence as string })),
+    );
+    assert.deepEqual(
+      hashesOf(artifact.files[SEEN_KEYS_FILE]),
+      expected([...trainingKeys, ...learnt.map((row) => codec.keyOf(row.text))]),
+    );
+  });
 });

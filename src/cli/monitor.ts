@@ -8,7 +8,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { type Command, InvalidArgumentError } from "commander";
 import { siftError } from "../errors.ts";
-import type { FeedbackRow } from "../monitor/index.ts";
+import type { FeedbackRow, SeenKeysCodec } from "../monitor/index.ts";
 import type { PipelineConfig } from "../pipeline/index.ts";
 import type { TrafficPolicy } from "../registry/index.ts";
 
@@ -243,8 +243,13 @@ async function learn(flags: LearnFlags): Promise<void> {
           cleaning: config.data.cleaning,
           keepRawRows: false,
         });
-        return { texts: prepared.rows.map((r) => r.text), labels: prepared.rows.map((r) => r.label) };
+        return {
+          texts: prepared.rows.map((r) => r.text),
+          labels: prepared.rows.map((r) => r.label),
+          keys: prepared.rows.map((r) => r.key),
+        };
       },
+      seenKeys: seenKeysCodec(pipeline, data, config.data.cleaning),
     });
     const text = () =>
       `${name}@${result.version} registered from ${result.feedbackUsed} feedback rows (${result.method} on version ${result.base.version}; ${result.holdout} held out)\n` +
@@ -296,6 +301,26 @@ export async function configWithFeedback(
     `sift: training on ${merge.rows} rows: ${merge.trainingRows} training rows, ${feedback.length} feedback (${merge.replaced} relabelled, ${merge.added} new) → ${merge.path}\n`,
   );
   return merge.config;
+}
+
+/**
+ * The seen-keys file as training writes it, for `sift learn`'s candidates: feedback sentences are
+ * cleaned with the pipeline's text transforms before they are keyed, as they would be as rows of
+ * a data package, so a later champion gate recognises them.
+ */
+function seenKeysCodec(
+  pipeline: typeof import("../pipeline/index.ts"),
+  data: typeof import("../data/index.ts"),
+  cleaning: PipelineConfig["data"]["cleaning"],
+): SeenKeysCodec {
+  const transforms = data.textTransforms(data.resolveCleaningConfig(cleaning));
+  return {
+    file: pipeline.SEEN_KEYS_FILE,
+    format: pipeline.SEEN_KEYS_FORMAT,
+    keyOf: (sentence) => data.normalisedKey(transforms.reduce((text, t) => t.apply(text), sentence)),
+    encode: pipeline.encodeSeenKeys,
+    merge: pipeline.mergeSeenKeys,
+  };
 }
 
 /** Puts a milestone on the prediction log's timeline (skipped when there is no log). */

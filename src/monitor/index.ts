@@ -17,6 +17,8 @@ export {
   type LearnOptions,
   type LearnResult,
   learnFromFeedback,
+  type SeenKeysCodec,
+  type TrainingRows,
 } from "./online-learn.ts";
 export { PredictionLog, type PredictionLogHooks, type PredictionLogStats } from "./prediction-log.ts";
 export { buildReference, foldLabelMix, parseReference, type ReferenceInput } from "./reference.ts";

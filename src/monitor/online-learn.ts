@@ -39,8 +39,15 @@ export interface LearnOptions {
   /** The version to start from; default: what `production` points at. */
   readonly baseRef?: string;
   readonly feedback: readonly FeedbackRow[];
-  /** Training rows for a base model that cannot learn online (texts with 0/1 targets). */
-  readonly trainingRows?: () => Promise<{ texts: readonly string[]; labels: readonly string[] }>;
+  /** Training rows for a base model that cannot learn online (texts, labels, and their keys). */
+  readonly trainingRows?: () => Promise<TrainingRows>;
+  /**
+   * The pipeline's record of what a model was fitted on (its seen-keys file), so the candidate
+   * says what it saw: a later champion gate then scores it only on rows new to it. Without it,
+   * or when a partial-fit base has no such file, the candidate carries none (the gate falls back
+   * to every test row).
+   */
+  readonly seenKeys?: SeenKeysCodec;
   /** The pipeline's gate evaluation: candidate test metrics vs the champion's value. */
   readonly gates: (
     metrics: Readonly<Record<string, number>>,
@@ -50,6 +57,24 @@ export interface LearnOptions {
   readonly championMetric: string;
   readonly seed?: number;
   readonly now?: () => Date;
+}
+
+export interface TrainingRows {
+  readonly texts: readonly string[];
+  readonly labels: readonly string[];
+  /** The rows' normalised keys, as the split groups them (for the seen-keys file). */
+  readonly keys?: readonly string[];
+}
+
+export interface SeenKeysCodec {
+  /** The artifact file name, and what it holds (recorded in the manifest as training records it). */
+  readonly file: string;
+  readonly format: string;
+  /** The key a sentence gets when it is cleaned as training data (feedback sentences are raw). */
+  keyOf(sentence: string): string;
+  encode(keys: Iterable<string>): Uint8Array;
+  /** A base model's file plus `keys`; null when the base file is not one. */
+  merge(base: Uint8Array, keys: Iterable<string>): Uint8Array | null;
 }
 
 export interface LearnResult {
@@ -90,12 +115,18 @@ export function holdoutSplit<T extends { text: string }>(rows: readonly T[]): { 
 
 const targets = (rows: readonly Example[]): Uint8Array => Uint8Array.from(rows, (r) => r.y);
 
+/** The candidate's seen-keys file, or null when what it saw is not known. */
+type SeenFile = Uint8Array | null;
+
 async function updatedClassifier(
   base: TextClassifier,
   manifest: Manifest,
+  baseFiles: Readonly<Record<string, Uint8Array>>,
   learn: readonly Example[],
   options: LearnOptions,
-): Promise<{ classifier: TextClassifier; method: LearnResult["method"] }> {
+): Promise<{ classifier: TextClassifier; method: LearnResult["method"]; seen: SeenFile }> {
+  const codec = options.seenKeys;
+  const feedbackKeys = (): string[] => (codec === undefined ? [] : learn.map((r) => codec.keyOf(r.text)));
   if (isOnlineClassifier(base)) {
     const copy = loadClassifier(base.save());
     if (!isOnlineClassifier(copy)) throw siftError("INTERNAL", "a reloaded online model lost partialFit");
@@ -103,7 +134,9 @@ async function updatedClassifier(
       learn.map((r) => r.text),
       targets(learn),
     );
-    return { classifier: copy, method: "partial-fit" };
+    const baseSeen = codec === undefined ? undefined : baseFiles[codec.file];
+    const seen = codec === undefined || baseSeen === undefined ? null : codec.merge(baseSeen, feedbackKeys());
+    return { classifier: copy, method: "partial-fit", seen };
   }
   if (options.trainingRows === undefined) {
     throw siftError(
@@ -126,7 +159,12 @@ async function updatedClassifier(
     targets(rows),
     { seed: options.seed ?? 42 },
   );
-  return { classifier, method: "refit-online" };
+  // Fitted on every training row plus the feedback: all of their keys were seen.
+  const seen =
+    codec === undefined || training.keys === undefined
+      ? null
+      : codec.encode([...training.keys, ...feedbackKeys()]);
+  return { classifier, method: "refit-online", seen };
 }
 
 function scoreOn(
@@ -150,7 +188,13 @@ export async function learnFromFeedback(options: LearnOptions): Promise<LearnRes
   if (all.length === 0) throw siftError("NO_FEEDBACK", "the prediction log", "the chosen time");
   const { learn, holdout } = holdoutSplit(all);
   const evaluation = holdout.length > 0 ? holdout : all;
-  const { classifier, method } = await updatedClassifier(base, manifest, learn, options);
+  const { classifier, method, seen } = await updatedClassifier(
+    base,
+    manifest,
+    artifact.files,
+    learn,
+    options,
+  );
   const metrics = scoreOn(classifier, evaluation, manifest.threshold);
   const championMetrics = scoreOn(base, evaluation, manifest.threshold);
   const championValue = championMetrics[options.championMetric];
@@ -174,12 +218,18 @@ export async function learnFromFeedback(options: LearnOptions): Promise<LearnRes
         feedback: learn.length,
         holdout: holdout.length,
         evaluatedOn: holdout.length > 0 ? "feedback holdout" : "all feedback (fewer than 8 rows)",
+        ...(seen === null || options.seenKeys === undefined
+          ? {}
+          : { seenKeys: { file: options.seenKeys.file, format: options.seenKeys.format } }),
       },
       codeVersion: manifest.codeVersion,
       reference: manifest.reference,
       runId: null,
     },
-    files: saved.files,
+    files:
+      seen === null || options.seenKeys === undefined
+        ? saved.files
+        : { ...saved.files, [options.seenKeys.file]: seen },
   });
   const gatesPassed = gates.every((g) => g.passed);
   if (gatesPassed) await registry.promote(name, registered.version, "candidate");

@@ -29,7 +29,14 @@ export type {
   RunStatus,
   RunSummary,
 } from "./runs-types.ts";
-export { decodeSeenKeys, encodeSeenKeys, keyHash, SEEN_KEYS_FILE } from "./seen-keys.ts";
+export {
+  decodeSeenKeys,
+  encodeSeenKeys,
+  keyHash,
+  mergeSeenKeys,
+  SEEN_KEYS_FILE,
+  SEEN_KEYS_FORMAT,
+} from "./seen-keys.ts";
 export type { PreparedData, SearchResult, Toolkit } from "./toolkit-types.ts";
 export {
   gateFailure,

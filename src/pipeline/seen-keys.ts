@@ -27,11 +27,27 @@ export function keyHash(key: string): bigint {
 export function encodeSeenKeys(keys: Iterable<string>): Uint8Array {
   const distinct = new Set<bigint>();
   for (const key of keys) distinct.add(keyHash(key));
+  return encodeHashes(distinct);
+}
+
+function encodeHashes(distinct: ReadonlySet<bigint>): Uint8Array {
   const sorted = BigUint64Array.from(distinct).sort();
   const out = new Uint8Array(sorted.length * 8);
   const view = new DataView(out.buffer);
   for (let i = 0; i < sorted.length; i++) view.setBigUint64(i * 8, sorted[i] as bigint, true);
   return out;
+}
+
+/**
+ * A seen-keys file holding `bytes`' hashes (another seen-keys file) and those of `keys`: what a
+ * model continued from a base saw. null when `bytes` is not a seen-keys file.
+ */
+export function mergeSeenKeys(bytes: Uint8Array, keys: Iterable<string>): Uint8Array | null {
+  const base = decodeSeenKeys(bytes);
+  if (base === null) return null;
+  const distinct = new Set<bigint>(base);
+  for (const key of keys) distinct.add(keyHash(key));
+  return encodeHashes(distinct);
 }
 
 /**
