@@ -27,6 +27,10 @@ import { registerV1Routes } from "./routes-v1.ts";
 import { registerV2Routes } from "./routes-v2.ts";
 import { AJV_OPTIONS, SchemaCompilers } from "./schema-compilers.ts";
 
+interface LoopRoutes {
+  registerRoutes(app: SiftApp, context: RouteContext): void;
+}
+
 export interface CreateServerOptions {
   readonly manager: ModelManager;
   /** Shared with the gRPC server so both transports log predictions the same way. */
@@ -41,7 +45,7 @@ export interface CreateServerOptions {
   /** Turns true when shutdown starts (readiness then answers 503). */
   readonly draining?: () => boolean;
   /** The production loop's routes (/v1/feedback, /v1/monitor/summary, /dashboard). */
-  readonly loop?: { registerRoutes(app: SiftApp, context: RouteContext): void };
+  readonly loop?: LoopRoutes | Promise<LoopRoutes>;
   /**
    * Compilers that compile route schemas on first use; the caller runs `compileDeferred()` when
    * it suits (the service: once it is ready). Default: compiled right after the app is built.
@@ -158,7 +162,8 @@ export async function createServer(options: CreateServerOptions): Promise<SiftAp
   registerV1Routes(app, context);
   registerV2Routes(app, context);
   registerOpsRoutes(app, context);
-  options.loop?.registerRoutes(app, context);
+  // A service builds the app while its production loop opens; its routes wait for it.
+  (await options.loop)?.registerRoutes(app, context);
   app.get("/openapi.json", { schema: { hide: true } }, () => app.swagger());
 
   await app.ready();

@@ -1,8 +1,8 @@
 /**
  * A running sift service: registry → model manager → HTTP (REST, V2, docs, metrics) and gRPC,
- * with graceful shutdown. The model starts loading first, while the production loop opens (its
- * log writer thread starts) and then the HTTP app is built; the HTTP port opens as soon as the
- * app is (liveness answers while a slow model still loads); readiness turns 200 when a verified
+ * with graceful shutdown. The model starts loading first and the HTTP app is built while the
+ * production loop opens (its log writer thread starts); the HTTP port opens as soon as the app
+ * and the loop are (liveness answers while a slow model still loads); readiness turns 200 when a verified
  * model is in place. gRPC starts after that first load and once the port is open, so REST's time
  * to ready does not include loading grpc-js and parsing the .proto files: for a moment after
  * /readyz first answers 200, gRPC is not up yet (its own readiness: ServerReady over gRPC).
@@ -21,7 +21,7 @@ import { ServeMetrics } from "./metrics.ts";
 import { ModelManager } from "./model-manager.ts";
 import { DEFAULT_MODEL_REF, formatModelRef, parseModelRef } from "./model-ref.ts";
 import { registrySource } from "./model-source.ts";
-import { Predictor } from "./predictor.ts";
+import { type ModelRouter, Predictor } from "./predictor.ts";
 import { type ProductionLoop, type ProductionLoopOptions, startProductionLoop } from "./production-loop.ts";
 import { SchemaCompilers } from "./schema-compilers.ts";
 import type { ModelEvent, PredictionHook } from "./types.ts";
@@ -111,34 +111,31 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     metrics.observeModelEvent(event);
     logModelEvent(logger, event);
   });
-  // The model loads (file reads, verification, building the classifier: the main thread's work)
-  // while the production loop opens (the prediction log's writer thread starting: another
-  // thread's). Its events wait until the loop listens to them too.
+  // The model loads (file reads, verification, building the classifier) and the HTTP app is built
+  // on the main thread while the production loop opens (the prediction log's writer thread
+  // starts). Model events wait until the loop listens to them too.
   const releaseEvents = manager.holdEvents();
   const firstLoad = manager.start();
-  let loop: ProductionLoop;
-  try {
-    loop = await startProductionLoop(options.loop, {
-      manager,
-      registry,
-      source,
-      metricsRegistry: metrics.registry,
-      logger,
-    });
-  } catch (error) {
-    await manager.stop();
-    await firstLoad.catch(() => undefined);
-    registry.close();
-    throw error;
-  }
-  const predictor = new Predictor(loop.router, (error) =>
+  // No request reaches the predictor before the port opens, which is after the loop has opened.
+  let router: ModelRouter | undefined;
+  const predictor = new Predictor({ route: (request) => (router as ModelRouter).route(request) }, (error) =>
     logger.error({ err: error }, "prediction hook failed"),
   );
   predictor.onPrediction((event) => metrics.observePredictions(event.model, event.predictions));
   if (options.onPrediction !== undefined) predictor.onPrediction(options.onPrediction);
-  loop.attach(predictor);
-  releaseEvents();
-  const loaded = firstLoad.then(() => loop.start());
+  const loopOpened = startProductionLoop(options.loop, {
+    manager,
+    registry,
+    source,
+    metricsRegistry: metrics.registry,
+    logger,
+  }).then((loop) => {
+    router = loop.router;
+    loop.attach(predictor);
+    releaseEvents();
+    return loop;
+  });
+  const loaded = Promise.all([firstLoad, loopOpened]).then(([, loop]) => loop.start());
 
   let draining = false;
   const isDraining = () => draining;
@@ -147,15 +144,19 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   // Route schemas compile on first use, and all of them just after the service turns ready:
   // readiness does not wait for ~40 schemas, and a bad schema is still reported at start-up.
   const schemaCompilers = new SchemaCompilers();
-  void loaded.then(() => {
-    setTimeout(() => {
-      try {
-        schemaCompilers.compileDeferred();
-      } catch (error) {
-        logger.error({ err: error }, "a route schema does not compile");
-      }
-    }, COMPILE_AFTER_READY_MS).unref();
-  });
+  void loaded.then(
+    () => {
+      setTimeout(() => {
+        try {
+          schemaCompilers.compileDeferred();
+        } catch (error) {
+          logger.error({ err: error }, "a route schema does not compile");
+        }
+      }, COMPILE_AFTER_READY_MS).unref();
+    },
+    // A start that fails is reported by startService itself (below).
+    () => undefined,
+  );
   const host = options.host ?? "127.0.0.1";
   try {
     app = await createServer({
@@ -167,7 +168,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       logSentences: options.logSentences === true,
       docs: options.docs !== false,
       draining: isDraining,
-      loop,
+      loop: loopOpened,
       schemaCompilers,
     });
     await app.listen({ host, port: options.port ?? 8080 });
@@ -187,10 +188,12 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     await manager.stop();
     await app?.close();
     await loaded.catch(() => undefined);
-    await loop.close();
+    await (await loopOpened.catch(() => undefined))?.close();
+    await firstLoad.catch(() => undefined);
     registry.close();
     throw error;
   }
+  const loop = await loopOpened;
   const http = app;
   const port = (http.server.address() as AddressInfo).port;
   logger.info(
