@@ -150,6 +150,34 @@ describe("grpc.health.v1.Health", () => {
     const error = await callError(health, "Check", { service: "spam" });
     assert.equal(error.code, status.NOT_FOUND);
   });
+
+  it("Check: NOT_SERVING while the server drains", async () => {
+    const draining = await startGrpcServer(
+      {
+        manager,
+        predictor: new Predictor(manager, () => undefined),
+        metrics: new ServeMetrics({ defaultMetrics: false }),
+        limits: serveLimits({}),
+        draining: () => true,
+      },
+      "127.0.0.1",
+      0,
+    );
+    const loaded = loadPackageDefinition(loadSync([HEALTH_PROTO], PROTO_OPTIONS)) as unknown as {
+      grpc: { health: { v1: { Health: new (address: string, creds: unknown) => AnyClient } } };
+    };
+    const client = new loaded.grpc.health.v1.Health(
+      `127.0.0.1:${draining.port}`,
+      credentials.createInsecure(),
+    );
+    try {
+      assert.deepEqual(await call(client, "Check", { service: "" }), { status: "NOT_SERVING" });
+      assert.deepEqual(await call(client, "Check", { service: "relevance" }), { status: "NOT_SERVING" });
+    } finally {
+      client.close();
+      await draining.close(1000);
+    }
+  });
 });
 
 describe("inference.GRPCInferenceService (V2)", () => {
