@@ -15,7 +15,7 @@ import { mkdtemp } from "node:fs/promises";
 import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { median, memoryMb, type ServerVariant, startServer } from "./serve-processes.ts";
+import { median, memoryMb, type ServerVariant, siftServeArgs, startServer } from "./serve-processes.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const [store, baseline, roundsText] = process.argv.slice(2);
@@ -30,16 +30,7 @@ function variant(name: string, checkout: string): ServerVariant {
   return {
     name,
     command: process.execPath,
-    args: [
-      path.join(checkout, "dist/bundle/sift.mjs"),
-      "serve",
-      "--store",
-      store as string,
-      "--port",
-      "{port}",
-      "--grpc-port",
-      "{grpcPort}",
-    ],
+    args: siftServeArgs(path.join(checkout, "dist/bundle/sift.mjs"), store as string),
     env: { NODE_COMPILE_CACHE: path.join(cacheRoot, name) },
     predictPath: "/v1/predict",
     ready: { path: "/readyz", method: "GET" },

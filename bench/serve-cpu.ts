@@ -23,7 +23,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { loadSentences } from "./serve-load.ts";
 import { shadowStore } from "./serve-loop.ts";
-import { cpuMs, type ServerVariant, startServer } from "./serve-processes.ts";
+import { cpuMs, type ServerVariant, siftServeArgs, startServer } from "./serve-processes.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const DATA = path.join(ROOT, "../shared/data/relevance-dev.db.b64.tar.gz");
@@ -62,7 +62,7 @@ function variant(name: string, root: string, store: string, extra: readonly stri
   return {
     name,
     command: process.execPath,
-    args: [cli, "serve", "--store", store, "--port", "{port}", "--grpc-port", "{grpcPort}", ...extra],
+    args: siftServeArgs(cli, store, ...extra),
     env: {},
     predictPath: "/v1/predict",
     ready: { path: "/readyz", method: "GET" },

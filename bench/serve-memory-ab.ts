@@ -10,7 +10,14 @@ import { loadavg } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { loadSentences, sentenceBodies, withAutocannon } from "./serve-load.ts";
-import { cpuMs, median, memoryMb, type ServerVariant, startServer } from "./serve-processes.ts";
+import {
+  cpuMs,
+  median,
+  memoryMb,
+  type ServerVariant,
+  siftServeArgs,
+  startServer,
+} from "./serve-processes.ts";
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -39,14 +46,7 @@ function variant(spec: string): ServerVariant {
     command: process.execPath,
     args: [
       ...flags.split(",").filter(Boolean),
-      path.resolve(root, "dist/bundle/sift.mjs"),
-      "serve",
-      "--store",
-      store as string,
-      "--port",
-      "{port}",
-      "--grpc-port",
-      "{grpcPort}",
+      ...siftServeArgs(path.resolve(root, "dist/bundle/sift.mjs"), store as string),
     ],
     predictPath: "/v1/predict",
     ready: { path: "/readyz", method: "GET" },

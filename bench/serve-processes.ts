@@ -21,6 +21,11 @@ export interface ServerVariant {
   readonly ready: { readonly path: string; readonly method: "GET" | "POST" };
 }
 
+/** `sift serve` on `store` with the ports the bench picks: the arguments after node's own flags. */
+export function siftServeArgs(entry: string, store: string, ...extra: string[]): string[] {
+  return [entry, "serve", "--store", store, "--port", "{port}", "--grpc-port", "{grpcPort}", ...extra];
+}
+
 export interface RunningServer {
   readonly variant: ServerVariant;
   readonly child: ChildProcess;

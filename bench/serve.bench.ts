@@ -30,7 +30,14 @@ import {
   withAutocannon,
 } from "./serve-load.ts";
 import { LOG_ON, measureLoopRows, PLAIN, printLoopRatios, SHADOW, shadowStore } from "./serve-loop.ts";
-import { median, memoryMb, type RunningServer, type ServerVariant, startServer } from "./serve-processes.ts";
+import {
+  median,
+  memoryMb,
+  type RunningServer,
+  type ServerVariant,
+  siftServeArgs,
+  startServer,
+} from "./serve-processes.ts";
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -84,17 +91,7 @@ export function siftVariant(
   return {
     name,
     command: process.execPath,
-    args: [
-      CLI,
-      "serve",
-      "--store",
-      setup.store,
-      "--port",
-      "{port}",
-      "--grpc-port",
-      "{grpcPort}",
-      ...extraArgs,
-    ],
+    args: siftServeArgs(CLI, setup.store, ...extraArgs),
     env: { NODE_COMPILE_CACHE: path.join(setup.dir, "compile-cache"), ...env },
     predictPath: "/v1/predict",
     ready: { path: "/readyz", method: "GET" },

@@ -29,12 +29,16 @@ import { SAMPLE_SENTENCES, sampleLabel } from "./monitor-fixtures.ts";
 let dir = "";
 let registry: Registry;
 
-before(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), "sift-learn-"));
-  registry = openRegistry(path.join(dir, "store"));
+/** Registers a model fitted on the sample sentences as `name`'s production version. */
+async function registerProduction(
+  name: string,
+  spec: "online" | "batch",
+  extraFiles: Readonly<Record<string, Uint8Array>> = {},
+): Promise<void> {
   const y = Uint8Array.from(SAMPLE_SENTENCES, (_, i) => (sampleLabel(i) === "Relevant" ? 1 : 0));
-  const saved = fitClassifier(defaultOnlineSpec(), SAMPLE_SENTENCES, y, { seed: 1 }).save();
-  const first = await registry.register("relevance", {
+  const classifierSpec = spec === "online" ? defaultOnlineSpec() : defaultClassifierSpec();
+  const saved = fitClassifier(classifierSpec, SAMPLE_SENTENCES, y, { seed: 1 }).save();
+  const registered = await registry.register(name, {
     manifest: {
       createdAt: "2026-01-01T00:00:00.000Z",
       labels: { positive: "Relevant", negative: "Not Relevant" },
@@ -47,9 +51,15 @@ before(async () => {
       reference: null,
       runId: null,
     },
-    files: saved.files,
+    files: { ...saved.files, ...extraFiles },
   });
-  await registry.promote("relevance", first.version);
+  await registry.promote(name, registered.version);
+}
+
+before(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), "sift-learn-"));
+  registry = openRegistry(path.join(dir, "store"));
+  await registerProduction("relevance", "online");
 });
 
 after(async () => {
@@ -143,38 +153,6 @@ describe("what a candidate saw (its seen-keys file)", () => {
   const expected = (keys: readonly string[]): bigint[] =>
     [...new Set(keys.map(keyHash))].sort((a, b) => (a < b ? -1 : 1));
 
-  async function registerBase(
-    name: string,
-    spec: "online" | "batch",
-    seen: Uint8Array | null,
-  ): Promise<void> {
-    const y = Uint8Array.from(SAMPLE_SENTENCES, (_, i) => (sampleLabel(i) === "Relevant" ? 1 : 0));
-    const saved = fitClassifier(
-      spec === "online" ? defaultOnlineSpec() : defaultClassifierSpec(),
-      SAMPLE_SENTENCES,
-      y,
-      {
-        seed: 1,
-      },
-    ).save();
-    const base = await registry.register(name, {
-      manifest: {
-        createdAt: "2026-01-01T00:00:00.000Z",
-        labels: { positive: "Relevant", negative: "Not Relevant" },
-        threshold: 0.5,
-        classifier: saved.spec,
-        metrics: { validation: {}, test: {} },
-        dataFingerprint: "0".repeat(64),
-        trainingConfig: {},
-        codeVersion: null,
-        reference: null,
-        runId: null,
-      },
-      files: seen === null ? saved.files : { ...saved.files, [SEEN_KEYS_FILE]: seen },
-    });
-    await registry.promote(name, base.version);
-  }
-
   const learn = (name: string, trainingKeys?: readonly string[]) =>
     learnFromFeedback({
       registry,
@@ -191,7 +169,7 @@ describe("what a candidate saw (its seen-keys file)", () => {
     });
 
   test("partialFit: the base's keys plus the feedback it learnt from", async () => {
-    await registerBase("seen-online", "online", encodeSeenKeys(baseKeys));
+    await registerProduction("seen-online", "online", { [SEEN_KEYS_FILE]: encodeSeenKeys(baseKeys) });
     const result = await learn("seen-online");
     const artifact = await registry.load("seen-online", result.version);
     const { holdout } = holdoutSplit(
@@ -213,14 +191,14 @@ describe("what a candidate saw (its seen-keys file)", () => {
   });
 
   test("partialFit on a base that does not say what it saw: the candidate does not either", async () => {
-    await registerBase("unseen-online", "online", null);
+    await registerProduction("unseen-online", "online");
     const result = await learn("unseen-online");
     const artifact = await registry.load("unseen-online", result.version);
     assert.equal(artifact.files[SEEN_KEYS_FILE], undefined);
   });
 
   test("a refit of a batch model: every training row's key plus the feedback", async () => {
-    await registerBase("seen-batch", "batch", encodeSeenKeys(baseKeys));
+    await registerProduction("seen-batch", "batch", { [SEEN_KEYS_FILE]: encodeSeenKeys(baseKeys) });
     const trainingKeys = SAMPLE_SENTENCES.map((s) => s.toLowerCase());
     const result = await learn("seen-batch", trainingKeys);
     assert.equal(result.method, "refit-online");
