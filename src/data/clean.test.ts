@@ -117,6 +117,26 @@ describe("dedupeStep", () => {
     assert.equal(rows[0]?.text, "Cop pulls drunk driver to safety xxurl");
     assert.equal(report.counts["duplicate-collapsed"], 1);
   });
+  test("a clean row reads and serialises as a plain CleanRow, with or without duplicates", () => {
+    const { rows } = dedupeStep(
+      [
+        labelled(4, "Quake hits the coast", RELEVANT),
+        labelled(7, "Fire on the ridge", RELEVANT),
+        labelled(9, "quake hits the coast!", RELEVANT),
+      ],
+      true,
+      "majority",
+    );
+    assert.deepEqual(
+      rows.map((r) => r.sourceRows),
+      [[4, 9], [7]],
+    );
+    assert.deepEqual(Object.keys(rows[1] ?? {}), ["text", "label", "key"]);
+    assert.deepEqual(JSON.parse(JSON.stringify(rows)), [
+      { text: "Quake hits the coast", label: RELEVANT, key: rows[0]?.key, sourceRows: [4, 9] },
+      { text: "Fire on the ridge", label: RELEVANT, key: rows[1]?.key, sourceRows: [7] },
+    ]);
+  });
   test("conflicts: the majority wins, a tie is dropped", () => {
     const { rows, report } = dedupeStep(
       [
