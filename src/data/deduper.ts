@@ -4,7 +4,7 @@
  * at a time, so a reader can feed it while it reads.
  */
 import { GrowableUint32 } from "./growable.ts";
-import { compareStrings, orderByHash, orderTies, spareHalf } from "./hash-order.ts";
+import { compareStrings, orderByHash, spareHalf } from "./hash-order.ts";
 import { releaseScratch, scratchBuffer } from "./scratch.ts";
 import type { StepTally } from "./step-report.ts";
 import type { CleanRow, ConflictPolicy, Label } from "./types.ts";
@@ -177,8 +177,9 @@ export class Deduper {
     const entries = this.entries;
     const n = entries.length;
     const hashes = this.hashes.view();
-    const order = orderByHash(hashes);
-    orderTies(order, hashes, (a, b) => compareStrings((entries[a] as Entry).key, (entries[b] as Entry).key));
+    const order = orderByHash(hashes, (a, b) =>
+      compareStrings((entries[a] as Entry).key, (entries[b] as Entry).key),
+    );
     const next = new Int32Array(scratchBuffer(4 * n), 0, n).fill(END);
     const follower = new Uint8Array(n);
     for (let k = 1; k < n; k++) {

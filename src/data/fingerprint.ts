@@ -6,7 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import { seededHash } from "./group-allocation.ts";
-import { compareStrings, orderByHash, orderTies } from "./hash-order.ts";
+import { compareStrings, orderByHash } from "./hash-order.ts";
 import { releaseScratch } from "./scratch.ts";
 import type { CleanRow } from "./types.ts";
 
@@ -48,8 +48,7 @@ function labelPrefixes(): (label: string) => Buffer {
 function canonicalOrder(rows: readonly Fingerprinted[]): Uint32Array {
   const hashes = new Uint32Array(rows.length);
   for (let i = 0; i < rows.length; i++) hashes[i] = seededHash((rows[i] as Fingerprinted).key, 0);
-  const order = orderByHash(hashes);
-  orderTies(order, hashes, (i, j) => {
+  const order = orderByHash(hashes, (i, j) => {
     const a = rows[i] as Fingerprinted;
     const b = rows[j] as Fingerprinted;
     return compareStrings(a.key, b.key) || compareStrings(a.text, b.text) || compareStrings(a.label, b.label);

@@ -5,7 +5,7 @@
  * a seeded hash of the group key, so the result depends on the data and the seed only — not on the
  * order the rows arrive in. Per-group state lives in typed arrays: a million groups stay cheap.
  */
-import { compareStrings, orderByHash, orderTies, spareHalf } from "./hash-order.ts";
+import { compareStrings, orderByHash, spareHalf } from "./hash-order.ts";
 import { releaseScratch, scratchBuffer } from "./scratch.ts";
 
 /** FNV-1a over the string, seeded, with a murmur3 finaliser for a well-spread 32-bit value. */
@@ -115,8 +115,7 @@ function collectGroups(sample: Sample, hashes: Uint32Array): Groups {
   // is far cheaper to visit at random than the rows themselves.
   const ids = new LabelIds();
   const labelOf = labelIds(sample, ids);
-  const order = orderByHash(hashes);
-  orderTies(order, hashes, (a, b) => compareStrings(sample.key(a), sample.key(b)));
+  const order = orderByHash(hashes, (a, b) => compareStrings(sample.key(a), sample.key(b)));
   // Every row's group is written below: scratch memory will do (scratch.ts).
   const of = new Int32Array(scratchBuffer(4 * n), 0, n);
   // Group sizes go in the spare half of the sort's buffer: no array of a million more.
