@@ -36,6 +36,9 @@ const DIRT = [
   " #Flood",
   " ‰ÛÒ",
   " Ｆｕｌｌ",
+  // Texts JSON escapes: the fingerprint of chunks (TEXT_PLAIN) must still escape them.
+  ' "quoted"',
+  " back\\slash",
 ];
 const LABELS = ["Relevant", "Not Relevant", " relevant ", "Can't Decide", "NOT RELEVANT", null];
 
@@ -92,6 +95,12 @@ describe("parallel read", () => {
       assert.ok(serial.report.steps.some((s) => (s.counts["conflicting-texts"] ?? 0) > 0));
       assert.ok(serial.validation.issues.length > 1000);
       assert.deepEqual(parallel, serial);
+      // Clean rows build their source rows when read: compared here, beside the rest.
+      assert.deepEqual(
+        parallel.rows.map((r) => r.sourceRows),
+        serial.rows.map((r) => r.sourceRows),
+      );
+      assert.ok(serial.rows.some((r) => r.sourceRows.length > 1));
     }
     // A package goes the same way once unpacked.
     const pkg = join(dir, "big.b64.tar.gz");
