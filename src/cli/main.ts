@@ -7,6 +7,7 @@ import module from "node:module";
 import { Command, CommanderError } from "commander";
 import { isSiftError } from "../errors.ts";
 import { registerDataCommands } from "./data.ts";
+import { holdYoungGeneration } from "./heap.ts";
 import { registerModelsCommands } from "./models.ts";
 import { registerMonitorCommands } from "./monitor.ts";
 import { registerServeCommands } from "./serve.ts";
@@ -16,6 +17,7 @@ import { registerTrainCommands } from "./train.ts";
 // of a cold start is compiling, and commands import their heavy modules only after this line.
 // NODE_DISABLE_COMPILE_CACHE=1 turns it off.
 module.enableCompileCache();
+holdYoungGeneration();
 
 const program = new Command("sift")
   .description("From labelled sentences to a production text-classification service.")
