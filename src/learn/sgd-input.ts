@@ -1,6 +1,7 @@
 /** SGD's two input shapes (dense row-major and CSR), their checks, and scoring over them. */
 import { siftError } from "../errors.ts";
 import { densePass, type LoopConfig, type SgdState, sparsePass } from "./sgd-core.ts";
+import { kernelDensePass, kernelFits } from "./sgd-kernel.ts";
 import type { CsrMatrix, Targets } from "./types.ts";
 
 /** Dense rows: row i is data[i * cols .. (i + 1) * cols). */
@@ -90,9 +91,11 @@ export function trainPass(
   order: Uint32Array,
   withLoss: boolean,
 ): number {
-  return isDense(x)
-    ? densePass(cfg, s, x.data, x.cols, y, order, withLoss)
-    : sparsePass(cfg, s, x.indptr, x.indices, x.values, y, order, withLoss);
+  if (!isDense(x)) return sparsePass(cfg, s, x.indptr, x.indices, x.values, y, order, withLoss);
+  // The defaults' pass runs in WebAssembly (sgd-kernel.ts), with the same result bit for bit.
+  return kernelFits(cfg, withLoss)
+    ? kernelDensePass(cfg, s, x.data, x.cols, y, order)
+    : densePass(cfg, s, x.data, x.cols, y, order, withLoss);
 }
 
 /** w·x + b per row. */
