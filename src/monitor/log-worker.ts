@@ -2,11 +2,16 @@
  * The prediction log's writer thread. It owns the SQLite connection, so hashing, tokenising and
  * every disk write happen here and never on the server's event loop. Messages are handled in
  * order, which is what lets feedback posted right after a prediction find it.
+ *
+ * Insert batches that are already waiting when one arrives are written in the same transaction
+ * (up to MAX_COALESCED_ROWS rows): the log's random sentence index makes a transaction's cost
+ * mostly the pages it dirties, so larger transactions cost less a row (see log-schema.ts). This
+ * only happens when the writer is behind — an idle writer commits each batch as it comes.
  */
-import { parentPort, workerData } from "node:worker_threads";
+import { parentPort, receiveMessageOnPort, workerData } from "node:worker_threads";
 import { isSiftError } from "../errors.ts";
-import type { WorkerReply, WorkerRequest } from "./log-protocol.ts";
-import { dispatch } from "./log-protocol.ts";
+import type { EventColumns, WorkerReply, WorkerRequest } from "./log-protocol.ts";
+import { decodeEvents, dispatch } from "./log-protocol.ts";
 import { LogStore, type LogStoreOptions } from "./log-store.ts";
 
 interface WorkerConfig {
@@ -15,28 +20,76 @@ interface WorkerConfig {
   readonly pruneIntervalMs: number;
 }
 
+/** Rows written in one transaction at most when insert batches queue up. */
+const MAX_COALESCED_ROWS = 5000;
+
 const config = workerData as WorkerConfig;
 const store = new LogStore(config.path, config.options);
 store.prune();
 const pruneTimer = setInterval(() => store.prune(), config.pruneIntervalMs);
 pruneTimer.unref();
 
-parentPort?.on("message", (request: WorkerRequest) => {
-  let reply: WorkerReply;
+function failure(seq: number, error: unknown): WorkerReply {
+  return {
+    seq,
+    ok: false,
+    code: isSiftError(error) ? error.code : "INTERNAL",
+    message: error instanceof Error ? error.message : String(error),
+  };
+}
+
+function run(request: WorkerRequest): WorkerReply {
   try {
-    reply = { seq: request.seq, ok: true, value: dispatch(store, request) };
+    return { seq: request.seq, ok: true, value: dispatch(store, request) };
   } catch (error) {
-    const code = isSiftError(error) ? error.code : "INTERNAL";
-    reply = {
-      seq: request.seq,
-      ok: false,
-      code,
-      message: error instanceof Error ? error.message : String(error),
-    };
+    return failure(request.seq, error);
   }
-  parentPort?.postMessage(reply);
-  if (request.op === "close") {
-    clearInterval(pruneTimer);
-    parentPort?.close();
+}
+
+const rowsOf = (request: WorkerRequest): number => (request.args[0] as EventColumns).times.length;
+
+/** Writes `first` and the insert batches queued behind it in one transaction; returns what came next. */
+function insertCoalesced(first: WorkerRequest): WorkerRequest | undefined {
+  const batches = [first];
+  let rows = rowsOf(first);
+  let next: WorkerRequest | undefined;
+  while (rows < MAX_COALESCED_ROWS && parentPort) {
+    const waiting = receiveMessageOnPort(parentPort);
+    if (waiting === undefined) break;
+    const request = waiting.message as WorkerRequest;
+    if (request.op !== "insert") {
+      next = request;
+      break;
+    }
+    batches.push(request);
+    rows += rowsOf(request);
   }
-});
+  let replies: WorkerReply[];
+  try {
+    store.insert(batches.flatMap((request) => decodeEvents(request.args[0] as EventColumns)));
+    replies = batches.map((request) => ({ seq: request.seq, ok: true, value: rowsOf(request) }));
+  } catch (error) {
+    // The transaction rolled back whole: every batch in it failed.
+    replies = batches.map((request) => failure(request.seq, error));
+  }
+  for (const reply of replies) parentPort?.postMessage(reply);
+  return next;
+}
+
+function handle(request: WorkerRequest): void {
+  let current: WorkerRequest | undefined = request;
+  while (current !== undefined) {
+    if (current.op === "insert") {
+      current = insertCoalesced(current);
+      continue;
+    }
+    parentPort?.postMessage(run(current));
+    if (current.op === "close") {
+      clearInterval(pruneTimer);
+      parentPort?.close();
+    }
+    current = undefined;
+  }
+}
+
+parentPort?.on("message", (request: WorkerRequest) => handle(request));

@@ -47,6 +47,30 @@ test("the queue drops and counts entries beyond its capacity instead of waiting"
   assert.equal(log.enqueue(event(99)), false, "a closed log drops");
 });
 
+test("batches queued behind one another are written together, each acknowledged, in order with calls", async () => {
+  const written: number[] = [];
+  const log = await PredictionLog.open(
+    { path: join(dir, "coalesce.db"), queueCapacity: 10_000, batchSize: 25, flushIntervalMs: 60_000 },
+    { onWritten: (n) => written.push(n) },
+  );
+  for (let i = 0; i < 3000; i++) log.enqueue(event(i));
+  // A call flushes every queued batch at once (120 messages): the writer finds them waiting and
+  // writes them in a few transactions; the call itself is answered after all of them.
+  assert.deepEqual(await log.call("counts"), { rows: 3000, feedback: 0 });
+  assert.equal(written.length, 120, "every batch acknowledged on its own");
+  assert.ok(written.every((n) => n === 25));
+  log.enqueue(event(5000, { id: "p0" })); // an id already logged: ignored, still acknowledged
+  for (let i = 3000; i < 3010; i++) log.enqueue(event(i));
+  await log.drain();
+  assert.equal(log.stats.written, 3011);
+  await log.close();
+  const store = new LogStore(join(dir, "coalesce.db"), { readOnly: true });
+  const ids = [...store.rows()].map((row) => row.id);
+  store.close();
+  assert.equal(ids.length, 3010);
+  assert.equal(new Set(ids).size, 3010);
+});
+
 test("feedback posted right after a prediction finds it (the queue is flushed first)", async () => {
   const log = await PredictionLog.open({ path: join(dir, "order.db"), flushIntervalMs: 60_000 });
   log.enqueue(event(1));
