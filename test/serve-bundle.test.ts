@@ -11,7 +11,7 @@ import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { storeWithModel, type TempStore } from "./serve-fixtures.ts";
+import { assertPredicts, storeWithModel, type TempStore } from "./serve-fixtures.ts";
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -70,15 +70,7 @@ after(async () => {
 
 describe("node dist/bundle/sift.mjs serve", () => {
   it("predicts", async () => {
-    const response = await fetch(`${base}/v1/predict`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ sentence: "Forest fire near La Ronge" }),
-    });
-    assert.equal(response.status, 200);
-    const body = (await response.json()) as { label: string; model: { version: number } };
-    assert.ok(["Relevant", "Not Relevant"].includes(body.label));
-    assert.equal(body.model.version, 1);
+    await assertPredicts(base, 1);
   });
 
   it("serves Swagger UI and the OpenAPI document", async () => {

@@ -12,7 +12,7 @@ import { after, before, describe, it, type TestContext } from "node:test";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { openRegistry } from "../src/registry/index.ts";
-import { registerModel } from "./serve-fixtures.ts";
+import { assertPredicts, registerModel } from "./serve-fixtures.ts";
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -164,15 +164,7 @@ describe("the container image, rehearsed", { timeout: 300_000 }, () => {
       },
     );
     assert.ok(await waitReady(port), "the image never became ready");
-    const response = await fetch(`http://127.0.0.1:${port}/v1/predict`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ sentence: "Forest fire near La Ronge" }),
-    });
-    assert.equal(response.status, 200);
-    const body = (await response.json()) as { label: string; model: { version: number } };
-    assert.ok(["Relevant", "Not Relevant"].includes(body.label));
-    assert.equal(body.model.version, 1);
+    await assertPredicts(`http://127.0.0.1:${port}`, 1);
 
     const exited = new Promise<number | null>((resolve) => child?.once("exit", (code) => resolve(code)));
     child.kill("SIGTERM");

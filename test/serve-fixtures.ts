@@ -3,6 +3,7 @@
  * stored with the registry in a temporary store. Two trainings with different seeds/params give
  * distinct versions to promote and roll back.
  */
+import assert from "node:assert/strict";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -124,4 +125,17 @@ export async function storeWithModel(options: { readonly promote?: boolean } = {
       await rm(root, { recursive: true, force: true });
     },
   };
+}
+
+/** POSTs a sentence to `${base}/v1/predict` and checks the answer names a label and `version`. */
+export async function assertPredicts(base: string, version: number): Promise<void> {
+  const response = await fetch(`${base}/v1/predict`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ sentence: "Forest fire near La Ronge" }),
+  });
+  assert.equal(response.status, 200);
+  const body = (await response.json()) as { label: string; model: { version: number } };
+  assert.ok(["Relevant", "Not Relevant"].includes(body.label));
+  assert.equal(body.model.version, version);
 }

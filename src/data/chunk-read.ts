@@ -60,6 +60,18 @@ export interface ChunkResult {
   readonly tallies: TallySnapshot[];
 }
 
+/** `chunk` with its typed-array columns copied out of the slot they were read into (slots are reused). */
+export function copiedChunk(chunk: ChunkResult): ChunkResult {
+  return {
+    ...chunk,
+    keyHashes: chunk.keyHashes.slice(),
+    state: chunk.state.slice(),
+    rawLengths: chunk.rawLengths.slice(),
+    labels: chunk.labels.slice(),
+    classLabels: chunk.classLabels.slice(),
+  };
+}
+
 /** The typed-array columns of a chunk of `n` rows (fresh arrays, or views of a shared slot). */
 export interface ChunkColumns {
   readonly keyHashes: Uint32Array;

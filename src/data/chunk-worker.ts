@@ -6,7 +6,7 @@
  */
 import { DatabaseSync } from "node:sqlite";
 import { type MessagePort, workerData } from "node:worker_threads";
-import { type ChunkPlan, ChunkReader, type ChunkResult } from "./chunk-read.ts";
+import { type ChunkPlan, ChunkReader, type ChunkResult, copiedChunk } from "./chunk-read.ts";
 import { ChunkSlots, NEXT_CHUNK, POSTED } from "./chunk-slots.ts";
 import type { TallySnapshot } from "./step-report.ts";
 import type { CleaningConfig } from "./types.ts";
@@ -50,18 +50,6 @@ function post(message: ChunkMessage): void {
   Atomics.notify(counters, POSTED);
 }
 
-/** A chunk whose columns are copied out of the slot they were read into. */
-function copied(chunk: ChunkResult): ChunkResult {
-  return {
-    ...chunk,
-    keyHashes: chunk.keyHashes.slice(),
-    state: chunk.state.slice(),
-    rawLengths: chunk.rawLengths.slice(),
-    labels: chunk.labels.slice(),
-    classLabels: chunk.classLabels.slice(),
-  };
-}
-
 /** Reads chunk `index` into a free slot and posts its number, or the chunk itself when its texts do not fit. */
 function send(index: number, reader: ChunkReader, shared: ChunkSlots): void {
   const slot = shared.acquire();
@@ -71,7 +59,7 @@ function send(index: number, reader: ChunkReader, shared: ChunkSlots): void {
     post({ index, slot, rows, labelNames, tallies });
     return;
   }
-  post({ index, chunk: copied(chunk) });
+  post({ index, chunk: copiedChunk(chunk) });
   shared.release(slot);
 }
 

@@ -11,7 +11,14 @@ import { DatabaseSync } from "node:sqlite";
 import { after, before, describe, test } from "node:test";
 import { pathToFileURL } from "node:url";
 import { isSiftError } from "../errors.ts";
-import { CHUNK_ROWIDS, ChunkReader, type ChunkResult, PARALLEL_THRESHOLD, planChunks } from "./chunk-read.ts";
+import {
+  CHUNK_ROWIDS,
+  ChunkReader,
+  type ChunkResult,
+  copiedChunk,
+  PARALLEL_THRESHOLD,
+  planChunks,
+} from "./chunk-read.ts";
 import { resolveCleaningConfig } from "./cleaning-config.ts";
 import { packDatabase } from "./pack.ts";
 import { ChunkWorker, readChunksInParallel } from "./parallel-read.ts";
@@ -237,14 +244,7 @@ describe("a failing worker", () => {
     const merged: ChunkResult[] = [];
     // Slot-backed arrays are reused once merged: keep copies.
     const add = (chunk: ChunkResult): void => {
-      merged.push({
-        ...chunk,
-        keyHashes: chunk.keyHashes.slice(),
-        state: chunk.state.slice(),
-        rawLengths: chunk.rawLengths.slice(),
-        labels: chunk.labels.slice(),
-        classLabels: chunk.classLabels.slice(),
-      });
+      merged.push(copiedChunk(chunk));
     };
     await readChunksInParallel(db, path, "long.db", plan, { config, add });
     const reader = new ChunkReader(db, plan, config);
