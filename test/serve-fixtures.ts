@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { defaultClassifierSpec, fitClassifier, type TextClassifier } from "../src/learn/index.ts";
 import { openRegistry, type RegisteredVersion, type Registry } from "../src/registry/index.ts";
+import { ModelManager, parseModelRef, registrySource } from "../src/serve/index.ts";
 
 const RELEVANT = [
   "Forest fire near La Ronge Sask. Canada",
@@ -138,4 +139,15 @@ export async function assertPredicts(base: string, version: number): Promise<voi
   const body = (await response.json()) as { label: string; model: { version: number } };
   assert.ok(["Relevant", "Not Relevant"].includes(body.label));
   assert.equal(body.model.version, version);
+}
+
+/** A started manager serving `relevance@production` from `registry`, without polling. */
+export async function productionManager(registry: Registry): Promise<ModelManager> {
+  const manager = new ModelManager({
+    source: registrySource(registry),
+    refs: [parseModelRef("relevance@production")],
+    pollMs: 0,
+  });
+  await manager.start();
+  return manager;
 }

@@ -10,15 +10,8 @@ import type { AddressInfo } from "node:net";
 import { Writable } from "node:stream";
 import { after, before, describe, it } from "node:test";
 import { pino } from "pino";
-import {
-  createServer,
-  isPredictionId,
-  ModelManager,
-  parseModelRef,
-  registrySource,
-  type SiftApp,
-} from "../src/serve/index.ts";
-import { storeWithModel, type TempStore } from "./serve-fixtures.ts";
+import { createServer, isPredictionId, type ModelManager, type SiftApp } from "../src/serve/index.ts";
+import { productionManager, storeWithModel, type TempStore } from "./serve-fixtures.ts";
 
 let store: TempStore;
 let manager: ModelManager;
@@ -28,12 +21,7 @@ const logLines: Record<string, unknown>[] = [];
 
 before(async () => {
   store = await storeWithModel();
-  manager = new ModelManager({
-    source: registrySource(store.registry),
-    refs: [parseModelRef("relevance@production")],
-    pollMs: 0,
-  });
-  await manager.start();
+  manager = await productionManager(store.registry);
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
       for (const line of chunk.toString("utf8").split("\n"))

@@ -13,7 +13,7 @@ import {
   registrySource,
   type SiftApp,
 } from "../src/serve/index.ts";
-import { registerModel, storeWithModel, type TempStore } from "./serve-fixtures.ts";
+import { productionManager, registerModel, storeWithModel, type TempStore } from "./serve-fixtures.ts";
 
 const JSON_HEADERS = { "content-type": "application/json" };
 
@@ -23,12 +23,7 @@ let app: SiftApp;
 
 before(async () => {
   store = await storeWithModel();
-  manager = new ModelManager({
-    source: registrySource(store.registry),
-    refs: [parseModelRef("relevance@production")],
-    pollMs: 0,
-  });
-  await manager.start();
+  manager = await productionManager(store.registry);
   app = await createServer({ manager, limits: { maxSentenceLength: 200, maxBatch: 5, bodyLimit: 4096 } });
 });
 
