@@ -10,7 +10,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import wabtInit from "wabt";
 
-const KERNELS = [{ source: "src/learn/sgd-kernel.wat", module: "src/learn/sgd-kernel-wasm.ts" }];
+export const KERNELS = [{ source: "src/learn/sgd-kernel.wat", module: "src/learn/sgd-kernel-wasm.ts" }];
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
 /** The TypeScript module for the .wat at `source` (a path from the repository root). */
@@ -29,8 +29,6 @@ export async function kernelModule(source: string): Promise<string> {
     parsed.destroy();
   }
 }
-
-export { KERNELS };
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   for (const { source, module } of KERNELS) writeFileSync(ROOT + module, await kernelModule(source));

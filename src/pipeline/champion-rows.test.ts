@@ -4,7 +4,7 @@ import { binaryReport } from "../learn/index.ts";
 import { bootstrapDifference, metricOf } from "./champion-noise.ts";
 import { chooseChampionRows, MIN_ROWS_PER_CLASS } from "./champion-rows.ts";
 import { METRIC_NAMES } from "./index.ts";
-import { decodeSeenKeys, encodeSeenKeys, hasHash, keyHash } from "./seen-keys.ts";
+import { decodeSeenKeys, encodeSeenKeys, hasHash, keyHash, mergeSeenKeys } from "./seen-keys.ts";
 
 const keys = (n: number, prefix = "row") => Array.from({ length: n }, (_, i) => `${prefix} ${i}`);
 const alternating = (n: number) => Uint8Array.from({ length: n }, (_, i) => i % 2);
@@ -34,6 +34,12 @@ describe("seen keys", () => {
     assert.equal(decodeSeenKeys(unsorted), null, "not ascending");
     assert.equal(decodeSeenKeys(new Uint8Array(16)), null, "a repeated entry");
     assert.deepEqual(decodeSeenKeys(new Uint8Array(0)), new BigUint64Array(0));
+  });
+
+  test("merging adds keys to a file once each, and refuses a base that is not one", () => {
+    const merged = mergeSeenKeys(encodeSeenKeys(["a", "b"]), ["b", "c", "c"]);
+    assert.deepEqual(merged, encodeSeenKeys(["a", "b", "c"]));
+    assert.equal(mergeSeenKeys(new Uint8Array(7), ["a"]), null);
   });
 });
 
