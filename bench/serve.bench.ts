@@ -79,6 +79,18 @@ const ceiling: ServerVariant = {
 };
 
 /**
+ * The same bare server scoring each sentence with sift's production model (serve-ceiling.ts with
+ * the store): the most one Node thread answers with this model, nothing of sift's server around it.
+ */
+function modelCeiling(setup: BenchSetup): ServerVariant {
+  return {
+    ...ceiling,
+    name: "bare node:http + sift's model (one thread, no log)",
+    args: [...ceiling.args, setup.store],
+  };
+}
+
+/**
  * sift serve as a user runs it (default log level, logs to /dev/null), plus `extraArgs`.
  * gRPC is on (its own free port) as in production; it idles during the HTTP load.
  */
@@ -307,6 +319,23 @@ function printRatios(sift: LoadFigures, ceilingRps: number, fastApi: LoadFigures
   );
 }
 
+/**
+ * What the model alone leaves of the ceiling: the bare server scoring with sift's model, and
+ * plain serving (log off) as a share of the bare server and of that model ceiling.
+ */
+function printModelCeiling(bareModel: Row, extraRows: readonly Row[], ceilingRps: number): void {
+  const withModel = bareModel.figures?.requestsPerS;
+  if (withModel === undefined) return;
+  console.log(
+    `bare + model      ${fmt(withModel / ceilingRps, 2)} of bare: the ceiling of a one-thread server scoring this model`,
+  );
+  const plain = extraRows.find((row) => row.name === PLAIN)?.figures;
+  if (plain === undefined || plain === null) return;
+  console.log(
+    `plain serving     ${fmt(plain.requestsPerS / ceilingRps, 2)} of bare, ${fmt(plain.requestsPerS / withModel, 2)} of bare + model (log off; p99 ${fmt(plain.p99Ms, 2)} ms)`,
+  );
+}
+
 interface ColdStartRuns {
   readonly warm: ColdStarts;
   readonly off: ColdStarts;
@@ -374,6 +403,7 @@ async function main(): Promise<void> {
     );
 
     const bare = await measureVariant(ceiling);
+    const bareModel = await measureVariant(modelCeiling(setup));
     // The main row, the batch endpoint and memory: sift as production starts it (npm start and
     // the Docker image run the bundle); the rows below run the TypeScript sources.
     const sift = await measureSift(bundleVariant("sift /v1/predict (start bundle)", setup));
@@ -394,8 +424,9 @@ async function main(): Promise<void> {
     };
 
     const ceilingRps = bare.figures?.requestsPerS ?? Number.NaN;
-    printTable([bare, sift.row, peer, ...extraRows], ceilingRps);
+    printTable([bare, bareModel, sift.row, peer, ...extraRows], ceilingRps);
     if (sift.row.figures !== null) printRatios(sift.row.figures, ceilingRps, peer.figures);
+    printModelCeiling(bareModel, extraRows, ceilingRps);
     printLoopRatios(extraRows);
     printExtras(sift.extras, cold);
     console.log(`load average at the end: ${fmt(loadavg()[0] ?? 0, 1)}`);
