@@ -266,7 +266,7 @@ describe("a failing worker", () => {
         `offload-${how}`,
         `import ${JSON.stringify(real)};\nworkerData.port.on("message", () => { ${kill}; });`,
       );
-      const offload = new TextOffload(resolveCleaningConfig({}), () => {}, 0, url);
+      const offload = new TextOffload(resolveCleaningConfig({}), () => {}, { threshold: 0, workerUrl: url });
       assert.throws(
         () => {
           for (let i = 0; i < 12 * 4096; i++) offload.push(`text ${i}`);
@@ -277,6 +277,23 @@ describe("a failing worker", () => {
     });
   }
 
+  test("a text offload worker that stays alive and never answers is DATA_WORKER_FAILED after the stall time", async () => {
+    // Listening on the port keeps the thread alive, so only the stall guard can end the wait.
+    const url = await workerScript("offload-silent", `workerData.port.on("message", () => {});`);
+    const offload = new TextOffload(resolveCleaningConfig({}), () => {}, {
+      threshold: 0,
+      workerUrl: url,
+      stallMs: 300,
+    });
+    assert.throws(
+      () => {
+        for (let i = 0; i < 3 * 4096; i++) offload.push(`text ${i}`);
+        offload.finish(3 * 4096);
+      },
+      isWorkerFailure(/Cleaning the texts.*no answer from the worker thread in 0\.3 s/),
+    );
+  });
+
   test("an error the text offload's worker posts is DATA_WORKER_FAILED", async () => {
     const url = await workerScript(
       "offload-error",
@@ -286,7 +303,7 @@ describe("a failing worker", () => {
          Atomics.notify(workerData.posted, 0);
        });`,
     );
-    const offload = new TextOffload(resolveCleaningConfig({}), () => {}, 0, url);
+    const offload = new TextOffload(resolveCleaningConfig({}), () => {}, { threshold: 0, workerUrl: url });
     assert.throws(
       () => {
         for (let i = 0; i < 5 * 4096; i++) offload.push(`text ${i}`);

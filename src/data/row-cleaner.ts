@@ -46,7 +46,7 @@ export class RowCleaner {
     this.config = config;
     this.offload =
       options.offload === true
-        ? new TextOffload(config, (text) => this.cleaned(text), options.offloadThreshold)
+        ? new TextOffload(config, (text) => this.cleaned(text), { threshold: options.offloadThreshold })
         : null;
     this.text = new TextPass(textTransforms(config));
     this.match = labelMatcher(config.labelMap, config.normaliseLabels);

@@ -33,6 +33,15 @@ export const OFFLOAD_THRESHOLD = 50_000;
 /** Receives each text cleaned (null for a NULL text), in input order. */
 export type CleanedSink = (text: string | null) => void;
 
+export interface TextOffloadOptions {
+  /** Rows held before the worker starts (default OFFLOAD_THRESHOLD). */
+  readonly threshold?: number;
+  /** The worker's script (tests pass ones that fail or stall). */
+  readonly workerUrl?: URL;
+  /** How long a wait for a reply lasts before the worker is taken for dead (default 60 s). */
+  readonly stallMs?: number;
+}
+
 interface Running {
   readonly worker: Worker;
   readonly port: MessagePort;
@@ -53,18 +62,14 @@ export class TextOffload {
   private reports: StepReport[] | null = null;
 
   private readonly workerUrl: URL;
+  private readonly stallMs: number;
 
-  /** `workerUrl`: the worker's script (tests pass one that fails). */
-  constructor(
-    config: CleaningConfig,
-    sink: CleanedSink,
-    threshold = OFFLOAD_THRESHOLD,
-    workerUrl = new URL("./text-worker.ts", import.meta.url),
-  ) {
-    this.workerUrl = workerUrl;
+  constructor(config: CleaningConfig, sink: CleanedSink, options: TextOffloadOptions = {}) {
+    this.workerUrl = options.workerUrl ?? new URL("./text-worker.ts", import.meta.url);
     this.config = config;
     this.sink = sink;
-    this.threshold = threshold;
+    this.threshold = options.threshold ?? OFFLOAD_THRESHOLD;
+    this.stallMs = options.stallMs ?? STALL_MS;
   }
 
   push(text: string | null): void {
@@ -169,15 +174,15 @@ export class TextOffload {
           "the worker thread exited without answering",
         );
       }
-      if (waitedMs >= STALL_MS) {
+      if (waitedMs >= this.stallMs) {
         throw siftError(
           "DATA_WORKER_FAILED",
           "Cleaning the texts",
-          `no answer from the worker thread in ${STALL_MS / 1000} s`,
+          `no answer from the worker thread in ${this.stallMs / 1000} s`,
         );
       }
       const started = performance.now();
-      Atomics.wait(running.posted, POSTED, seen, WAIT_SLICE_MS);
+      Atomics.wait(running.posted, POSTED, seen, Math.min(WAIT_SLICE_MS, this.stallMs));
       waitedMs += performance.now() - started;
     }
   }
