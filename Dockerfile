@@ -52,5 +52,6 @@ RUN node --input-type=module -e "import fs from 'node:fs'; for (const f of fs.re
 EXPOSE 8080 50051
 HEALTHCHECK --interval=10s --timeout=3s --start-period=15s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-# PORT (set by Cloud Run and friends) picks the HTTP port; gRPC listens on 50051.
-CMD ["node", "dist/bundle/sift.mjs", "serve", "--host", "0.0.0.0"]
+# PORT (set by Cloud Run and friends) picks the HTTP port; gRPC listens on 50051. The node flags
+# are `npm start`'s: a 2 MB young generation (src/serve/young-generation.ts says why).
+CMD ["node", "--min-semi-space-size=2", "--max-semi-space-size=2", "dist/bundle/sift.mjs", "serve", "--host", "0.0.0.0"]

@@ -20,6 +20,7 @@ import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { startNodeFlags } from "../scripts/start-flags.ts";
 import {
   type LoadFigures,
   type LoadSettings,
@@ -110,10 +111,14 @@ export function siftVariant(
   };
 }
 
-/** `siftVariant`, started from the production bundle instead of the TypeScript sources. */
+/**
+ * `siftVariant`, started as production starts it: from the bundle instead of the TypeScript
+ * sources, with `npm start`'s node flags (the Dockerfile's CMD has the same).
+ */
 function bundleVariant(name: string, setup: BenchSetup): ServerVariant {
   const variant = siftVariant(name, setup);
-  return { ...variant, args: variant.args.map((arg) => (arg === CLI ? BUNDLE : arg)) };
+  const args = variant.args.map((arg) => (arg === CLI ? BUNDLE : arg));
+  return { ...variant, args: [...startNodeFlags(ROOT), ...args] };
 }
 
 /**

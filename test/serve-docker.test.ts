@@ -11,6 +11,7 @@ import path from "node:path";
 import { after, before, describe, it, type TestContext } from "node:test";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { START_BUNDLE, startNodeFlags } from "../scripts/start-flags.ts";
 import { openRegistry } from "../src/registry/index.ts";
 import { assertPredicts, registerModel } from "./serve-fixtures.ts";
 
@@ -135,7 +136,9 @@ async function waitReady(port: number): Promise<boolean> {
 describe("the container image, rehearsed", { timeout: 300_000 }, () => {
   it("installs production dependencies only, starts, is ready and predicts", async (t) => {
     const image = readDockerfile(await readFile(path.join(ROOT, "Dockerfile"), "utf8"));
-    assert.deepEqual(image.cmd.slice(0, 3), ["node", "dist/bundle/sift.mjs", "serve"]);
+    // The image starts the bundle as `npm start` does: the same node flags.
+    const flags = startNodeFlags(ROOT);
+    assert.deepEqual(image.cmd.slice(0, flags.length + 3), ["node", ...flags, START_BUNDLE, "serve"]);
     assert.deepEqual(image.fromBundle, ["dist/bundle"]);
     for (const needed of ["package-lock.json", "src", "proto", "openapi.json", "samples"])
       assert.ok(image.copies.includes(needed), `the runtime stage must copy ${needed}`);
