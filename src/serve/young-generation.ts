@@ -20,9 +20,10 @@
  * `--min-semi-space-size=2 --max-semi-space-size=2`, which only a command line can set: 2 MB
  * semi-spaces instead of V8's 1 MB starting size. A batch request keeps a thousand sentences and
  * their predictions alive while it allocates the featuriser's garbage; with 1 MB semi-spaces the
- * scavenger copies that live batch again and again and promotes it, and the batch endpoint ran
- * ~25 % slower (interleaved runs, 2026-11-21: 19–23k vs 25–27k sentences/s on a loaded machine)
- * for ~5 MB less RSS. 4 and 8 MB gained no more and cost 10–30 MB.
+ * scavenger copies that live batch again and again and promotes it: the flags gave the batch
+ * endpoint +20 % sentences/s with the prediction log off and +11 % with it on (three interleaved
+ * pairs each, bench/RESULTS.md), single sentences unchanged within noise, for ~5 MB of RSS.
+ * 4 and 8 MB semi-spaces gained no more and cost 10–30 MB.
  */
 import { setFlagsFromString } from "node:v8";
 
