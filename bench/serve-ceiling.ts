@@ -28,7 +28,7 @@ const store = process.argv[3];
 async function answerer(): Promise<(sentence: string) => string> {
   if (store === undefined) return () => ANSWER;
   const manager = new ModelManager({
-    source: registrySource(await openRegistry(store)),
+    source: registrySource(openRegistry(store)),
     refs: [parseModelRef("relevance@production")],
     pollMs: 0,
   });
@@ -58,7 +58,7 @@ const server = createServer((request, response) => {
       const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as { sentence?: unknown };
       if (typeof body.sentence === "string") sentence = body.sentence;
     } catch {
-      sentence = undefined;
+      // Not JSON: `sentence` stays undefined and the request is answered 400 below.
     }
     const text =
       sentence === undefined ? '{"error":{"code":"INVALID_REQUEST","message":"bad body"}}' : answer(sentence);

@@ -20,7 +20,7 @@ import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { startNodeFlags } from "../scripts/start-flags.ts";
+import { START_BUNDLE, startNodeFlags } from "../scripts/start-flags.ts";
 import {
   type LoadFigures,
   type LoadSettings,
@@ -44,7 +44,7 @@ const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const CLI = path.join(ROOT, "src/cli/main.ts");
 /** The production start bundle (`npm run bundle`, what `npm start` runs); built by this bench. */
-const BUNDLE = path.join(ROOT, "dist/bundle/sift.mjs");
+const BUNDLE = path.join(ROOT, START_BUNDLE);
 const DATA = fileURLToPath(new URL("../../shared/data/relevance-dev.db.b64.tar.gz", import.meta.url));
 const PYTHON = "/usr/bin/python3";
 const SECONDS = Number(process.env.SIFT_BENCH_SECONDS ?? "10");
