@@ -5,6 +5,7 @@
  * barely does, so this is how serving-path changes are judged between quiet-machine runs.
  *
  *   node bench/serve-cpu.ts [--baseline <root of another sift checkout>] [--seconds 8] [--rounds 1]
+ *                           [--flags "<node flags>"] [--baseline-flags "<node flags>"]
  *
  * With a baseline the two trees run interleaved (baseline, this tree, baseline, …) so both see
  * the same drift in the neighbours' load; each row is the round with the median process CPU.
@@ -57,12 +58,18 @@ function threadsCpuMs(pid: number): { workers: number[]; v8: number } {
   return { workers, v8 };
 }
 
-function variant(name: string, root: string, store: string, extra: readonly string[]): ServerVariant {
+function variant(
+  name: string,
+  root: string,
+  store: string,
+  extra: readonly string[],
+  nodeFlags: readonly string[] = [],
+): ServerVariant {
   const cli = path.join(root, "src/cli/main.ts");
   return {
     name,
     command: process.execPath,
-    args: siftServeArgs(cli, store, ...extra),
+    args: [...nodeFlags, ...siftServeArgs(cli, store, ...extra)],
     env: {},
     predictPath: "/v1/predict",
     ready: { path: "/readyz", method: "GET" },
@@ -114,6 +121,10 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       baseline: { type: "string" },
+      // Node flags for this tree's and the baseline's servers (space-separated), e.g. to A/B a
+      // start flag with --baseline . (the same tree twice).
+      flags: { type: "string", default: "" },
+      "baseline-flags": { type: "string", default: "" },
       seconds: { type: "string", default: "8" },
       rounds: { type: "string", default: "1" },
     },
@@ -133,26 +144,33 @@ async function main(): Promise<void> {
       });
     }
     const shadow = shadowStore(store, temp);
-    const roots: [string, string][] = [["this tree", ROOT]];
-    if (values.baseline !== undefined) roots.unshift(["baseline", path.resolve(values.baseline)]);
+    const words = (flags: string) => flags.split(" ").filter((flag) => flag !== "");
+    const roots: [string, string, string[]][] = [["this tree", ROOT, words(values.flags)]];
+    if (values.baseline !== undefined) {
+      roots.unshift(["baseline", path.resolve(values.baseline), words(values["baseline-flags"])]);
+    }
     const seconds = Number(values.seconds);
     const logOf = (label: string, kind: string) => [
       "--prediction-log",
       path.join(temp, `${label}-${kind}.db`),
     ];
-    const kinds: [string, (label: string, root: string) => ServerVariant][] = [
-      ["log off", (label, root) => variant(`${label}: log off`, root, store, ["--no-prediction-log"])],
-      ["log on", (label, root) => variant(`${label}: log on`, root, store, logOf(label, "on"))],
+    type Make = (label: string, root: string, flags: string[]) => ServerVariant;
+    const kinds: [string, Make][] = [
+      [
+        "log off",
+        (label, root, flags) => variant(`${label}: log off`, root, store, ["--no-prediction-log"], flags),
+      ],
+      ["log on", (label, root, flags) => variant(`${label}: log on`, root, store, logOf(label, "on"), flags)],
       [
         "log + shadow",
-        (label, root) => variant(`${label}: log + shadow`, root, shadow, logOf(label, "shadow")),
+        (label, root, flags) => variant(`${label}: log + shadow`, root, shadow, logOf(label, "shadow"), flags),
       ],
     ];
     const runs = new Map<string, Measured[]>();
     for (let round = 0; round < Number(values.rounds); round++) {
       for (const [, make] of kinds) {
-        for (const [label, root] of roots) {
-          const row = await measure(make(label, root), seconds);
+        for (const [label, root, flags] of roots) {
+          const row = await measure(make(label, root, flags), seconds);
           runs.set(row.name, [...(runs.get(row.name) ?? []), row]);
           console.log(
             `  ${row.name}: ${Math.round(row.requestsPerS)} req/s, ${row.processUs.toFixed(1)} µs (load ${loadavg()[0]?.toFixed(2)})`,
