@@ -163,7 +163,8 @@ async function main(): Promise<void> {
       ["log on", (label, root, flags) => variant(`${label}: log on`, root, store, logOf(label, "on"), flags)],
       [
         "log + shadow",
-        (label, root, flags) => variant(`${label}: log + shadow`, root, shadow, logOf(label, "shadow"), flags),
+        (label, root, flags) =>
+          variant(`${label}: log + shadow`, root, shadow, logOf(label, "shadow"), flags),
       ],
     ];
     const runs = new Map<string, Measured[]>();
