@@ -167,7 +167,11 @@ test("the production loop, from v1 in production to a promoted candidate, withou
     versions.add(await predictWithFeedback(row.text, row.label, `user-${i % 40}`));
   }
   assert.deepEqual([...versions].sort(), [1, 3]);
-  await waitFor(() => service.loop.shadowStats.scored >= 140, 10_000, "shadow scoring");
+  await waitFor(
+    () => service.loop.shadowStats.scored >= 140,
+    10_000,
+    `shadow scoring ${JSON.stringify(service.loop.shadowStats)}`,
+  );
   const { live } = await monitor.refresh();
   const f1 = (version: number, route: string) =>
     live.find((m) => m.version === version && m.route === route && m.labelled > 0)?.f1;

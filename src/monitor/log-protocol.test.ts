@@ -19,6 +19,7 @@ const event: fc.Arbitrary<PredictionEvent> = fc.record(
     route: fc.constantFrom("primary" as const, "shadow" as const),
     variant: fc.constantFrom("default", "split", "shadow"),
     sentence: text,
+    shadows: fc.constantFrom("", "relevance@2", "relevance@2,relevance@3"),
   },
   {
     requiredKeys: [
@@ -36,13 +37,17 @@ const event: fc.Arbitrary<PredictionEvent> = fc.record(
   },
 );
 
-test("prediction events sent as columns decode to the same events (a missing request id is the id)", () => {
+test("prediction events sent as columns decode to the same events (a missing request id is the id, missing shadows none)", () => {
   fc.assert(
     fc.property(fc.array(event, { maxLength: 20 }), (events) => {
       const columns = encodeEvents(events);
       // What postMessage does with the buffers transferred; the events must survive it.
       const received = structuredClone(columns, { transfer: columnBuffers(columns) });
-      const expected = events.map((e) => ({ ...e, requestId: e.requestId ?? e.id }));
+      const expected = events.map((e) => ({
+        ...e,
+        requestId: e.requestId ?? e.id,
+        shadows: e.shadows ?? "",
+      }));
       assert.deepEqual(decodeEvents(received), expected);
     }),
   );

@@ -1,7 +1,7 @@
 /** Messages between the server thread and the log writer thread: calls on the LogStore by name. */
 import type { ErrorCode } from "../errors.ts";
 import type { LogStore } from "./log-store.ts";
-import type { PredictionEvent, PredictionRoute } from "./types.ts";
+import type { PredictionEvent, PredictionRoute, ShadowCounts } from "./types.ts";
 
 export type RemoteStore = Pick<
   LogStore,
@@ -21,16 +21,24 @@ export type RemoteStore = Pick<
   | "close"
 >;
 export type RemoteOp = keyof RemoteStore;
+/** Store calls, plus loading a shadow version into the writer's scorer (args: name, version). */
+export type WriterOp = RemoteOp | "prepareShadow";
 
 export interface WorkerRequest {
   readonly seq: number;
-  readonly op: RemoteOp;
+  readonly op: WriterOp;
   readonly args: readonly unknown[];
 }
 
 export type WorkerReply =
   | { readonly seq: number; readonly ok: true; readonly value: unknown }
   | { readonly seq: number; readonly ok: false; readonly code: ErrorCode; readonly message: string };
+
+/** The writer's answer to an insert batch: its rows, and shadow counts since the last reply. */
+export interface InsertReply {
+  readonly rows: number;
+  readonly shadows: ShadowCounts | null;
+}
 
 const OPS: ReadonlySet<string> = new Set<RemoteOp>([
   "insert",
@@ -51,7 +59,9 @@ const OPS: ReadonlySet<string> = new Set<RemoteOp>([
 
 /** Runs one request against the store. The op name is checked against the list above. */
 export function dispatch(store: LogStore, request: WorkerRequest): unknown {
-  if (!OPS.has(request.op)) throw new Error(`unknown log operation ${request.op}`);
+  if (request.op === "prepareShadow" || !OPS.has(request.op)) {
+    throw new Error(`unknown log operation ${request.op}`);
+  }
   // Predictions travel as columns (see EventColumns); the store takes events.
   if (request.op === "insert") return store.insert(decodeEvents(request.args[0] as EventColumns));
   const method = store[request.op] as (...args: unknown[]) => unknown;
@@ -60,7 +70,7 @@ export function dispatch(store: LogStore, request: WorkerRequest): unknown {
 
 /**
  * A batch of prediction events as columns: numbers in typed arrays (transferred, not copied),
- * the four short names of each event as indexes into a table of the batch's distinct names, and
+ * the five short names of each event as indexes into a table of the batch's distinct names, and
  * its id, request id and sentence in one string with their lengths. Cloning an object per event
  * cost the server thread about four times as much as filling these.
  */
@@ -69,7 +79,7 @@ export interface EventColumns {
   readonly versions: Float64Array<ArrayBuffer>;
   readonly scores: Float64Array<ArrayBuffer>;
   readonly latencies: Float64Array<ArrayBuffer>;
-  /** Per event: model, label, route and variant, as indexes into `names`. */
+  /** Per event: model, label, route, variant and shadow refs, as indexes into `names`. */
   readonly nameCodes: Uint32Array<ArrayBuffer>;
   readonly names: readonly string[];
   /** Per event: the lengths of its id, request id (SAME_AS_ID: none in `text`) and sentence in `text`. */
@@ -92,7 +102,7 @@ export function encodeEvents(events: readonly PredictionEvent[]): EventColumns {
   const versions = new Float64Array(n);
   const scores = new Float64Array(n);
   const latencies = new Float64Array(n);
-  const nameCodes = new Uint32Array(4 * n);
+  const nameCodes = new Uint32Array(5 * n);
   const lengths = new Uint32Array(3 * n);
   const names: string[] = [];
   const codes = new Map<string, number>();
@@ -111,10 +121,11 @@ export function encodeEvents(events: readonly PredictionEvent[]): EventColumns {
     versions[i] = e.version;
     scores[i] = e.score;
     latencies[i] = e.latencyMs;
-    nameCodes[4 * i] = code(e.model);
-    nameCodes[4 * i + 1] = code(e.label);
-    nameCodes[4 * i + 2] = code(e.route);
-    nameCodes[4 * i + 3] = code(e.variant);
+    nameCodes[5 * i] = code(e.model);
+    nameCodes[5 * i + 1] = code(e.label);
+    nameCodes[5 * i + 2] = code(e.route);
+    nameCodes[5 * i + 3] = code(e.variant);
+    nameCodes[5 * i + 4] = code(e.shadows ?? "");
     const ownId = e.requestId === undefined || e.requestId === e.id;
     parts[3 * i] = e.id;
     parts[3 * i + 1] = ownId ? "" : (e.requestId ?? "");
@@ -143,13 +154,14 @@ export function decodeEvents(columns: EventColumns): PredictionEvent[] {
       id,
       requestId: requestIdLength === SAME_AS_ID ? id : next(requestIdLength),
       time: times[i] ?? 0,
-      model: name(4 * i),
+      model: name(5 * i),
       version: versions[i] ?? 0,
       score: scores[i] ?? Number.NaN,
-      label: name(4 * i + 1),
+      label: name(5 * i + 1),
       latencyMs: latencies[i] ?? 0,
-      route: name(4 * i + 2) as PredictionRoute,
-      variant: name(4 * i + 3),
+      route: name(5 * i + 2) as PredictionRoute,
+      variant: name(5 * i + 3),
+      shadows: name(5 * i + 4),
       sentence: next(lengths[3 * i + 2] ?? 0),
     };
   }

@@ -7,24 +7,40 @@
  * (up to MAX_COALESCED_ROWS rows): the log's random sentence index makes a transaction's cost
  * mostly the pages it dirties, so larger transactions cost less a row (see log-schema.ts). This
  * only happens when the writer is behind — an idle writer commits each batch as it comes.
+ *
+ * Shadow versions, when the log is opened with a scorer, score here too (see writer-shadows.ts):
+ * their rows join the primary rows' transaction, and the counts travel back with the reply.
  */
 import { parentPort, receiveMessageOnPort, workerData } from "node:worker_threads";
 import { isSiftError } from "../errors.ts";
-import type { EventColumns, WorkerReply, WorkerRequest } from "./log-protocol.ts";
+import type { EventColumns, InsertReply, WorkerReply, WorkerRequest } from "./log-protocol.ts";
 import { decodeEvents, dispatch } from "./log-protocol.ts";
 import { LogStore, type LogStoreOptions } from "./log-store.ts";
+import type { WriterShadowConfig } from "./types.ts";
+import { WriterShadows } from "./writer-shadows.ts";
 
 interface WorkerConfig {
   readonly path: string;
   readonly options: LogStoreOptions;
   readonly pruneIntervalMs: number;
+  readonly shadows?: WriterShadowConfig;
+  /** The server's batch size (rows). */
+  readonly batchSize: number;
 }
 
 /** Rows written in one transaction at most when insert batches queue up. */
 const MAX_COALESCED_ROWS = 5000;
 
+/**
+ * Rows in one transaction, in full batches, from which shadows are skipped: the writer is then
+ * more than this many batches behind the server (which keeps up to 4 in flight), and the log's
+ * own rows come first. Rows, not messages: feedback and reads flush small batches early.
+ */
+const BEHIND_BATCHES = 2;
+
 const config = workerData as WorkerConfig;
 const store = new LogStore(config.path, config.options);
+const shadows = config.shadows === undefined ? null : new WriterShadows(config.shadows);
 store.prune();
 const pruneTimer = setInterval(() => store.prune(), config.pruneIntervalMs);
 pruneTimer.unref();
@@ -66,8 +82,14 @@ function insertCoalesced(first: WorkerRequest): WorkerRequest | undefined {
   }
   let replies: WorkerReply[];
   try {
-    store.insert(batches.flatMap((request) => decodeEvents(request.args[0] as EventColumns)));
-    replies = batches.map((request) => ({ seq: request.seq, ok: true, value: rowsOf(request) }));
+    const events = batches.flatMap((request) => decodeEvents(request.args[0] as EventColumns));
+    shadows?.addRows(events, rows > BEHIND_BATCHES * config.batchSize);
+    store.insert(events);
+    const counts = shadows?.takeCounts() ?? null;
+    replies = batches.map((request, i) => {
+      const value: InsertReply = { rows: rowsOf(request), shadows: i === 0 ? counts : null };
+      return { seq: request.seq, ok: true, value };
+    });
   } catch (error) {
     // The transaction rolled back whole: every batch in it failed.
     replies = batches.map((request) => failure(request.seq, error));
@@ -76,11 +98,29 @@ function insertCoalesced(first: WorkerRequest): WorkerRequest | undefined {
   return next;
 }
 
+/** Replies once the version can score (loading happens while later messages are handled). */
+function prepareShadow(request: WorkerRequest): void {
+  const [name, version] = request.args as [string, number];
+  if (shadows === null) {
+    parentPort?.postMessage(failure(request.seq, new Error("this prediction log scores no shadows")));
+    return;
+  }
+  shadows.prepare(name, version).then(
+    () => parentPort?.postMessage({ seq: request.seq, ok: true, value: null }),
+    (error: unknown) => parentPort?.postMessage(failure(request.seq, error)),
+  );
+}
+
 function handle(request: WorkerRequest): void {
   let current: WorkerRequest | undefined = request;
   while (current !== undefined) {
     if (current.op === "insert") {
       current = insertCoalesced(current);
+      continue;
+    }
+    if (current.op === "prepareShadow") {
+      prepareShadow(current);
+      current = undefined;
       continue;
     }
     parentPort?.postMessage(run(current));

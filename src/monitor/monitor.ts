@@ -20,6 +20,7 @@ import type {
   LoopEvent,
   MonitorSummary,
   PredictionEvent,
+  ShadowCounts,
 } from "./types.ts";
 
 /** The pino-shaped logger the monitor writes alerts to. */
@@ -39,6 +40,8 @@ export interface MonitorOptions {
   readonly driftWindow?: number;
   readonly logger?: MonitorLogger;
   readonly now?: () => number;
+  /** Shadow scoring in the log's writer since its last report (`log.shadows` set). */
+  readonly onShadows?: (counts: ShadowCounts) => void;
 }
 
 /** What the monitor needs to know of a served model version (from its manifest). */
@@ -82,6 +85,7 @@ export class Monitor {
       onDrop: (n) => metrics.dropped.inc(n),
       onWritten: (n) => metrics.written.inc(n),
       onError: (error) => options.logger?.warn({ err: error.message }, "prediction log writer failed"),
+      ...(options.onShadows === undefined ? {} : { onShadows: options.onShadows }),
     });
     const monitor = new Monitor(log, metrics, options);
     const interval = options.refreshIntervalMs ?? 5000;

@@ -6,10 +6,10 @@
  */
 import { Worker } from "node:worker_threads";
 import { SiftError } from "../errors.ts";
-import type { RemoteOp, RemoteStore, WorkerReply } from "./log-protocol.ts";
+import type { InsertReply, RemoteOp, RemoteStore, WorkerReply, WriterOp } from "./log-protocol.ts";
 import { columnBuffers, encodeEvents } from "./log-protocol.ts";
 import type { LogStoreOptions } from "./log-store.ts";
-import type { LogConfig, PredictionEvent } from "./types.ts";
+import type { LogConfig, PredictionEvent, ShadowCounts } from "./types.ts";
 
 export interface PredictionLogHooks {
   /** Called with how many entries were dropped (queue full, or the writer failed). */
@@ -17,6 +17,8 @@ export interface PredictionLogHooks {
   readonly onWritten?: (count: number) => void;
   /** Called when the writer thread reports a failure (logged by the caller). */
   readonly onError?: (error: Error) => void;
+  /** Shadow scoring in the writer since its last report (logs opened with `shadows`). */
+  readonly onShadows?: (counts: ShadowCounts) => void;
 }
 
 export interface PredictionLogStats {
@@ -66,7 +68,13 @@ export class PredictionLog {
       maxRows: config.maxRows ?? 5_000_000,
     };
     this.#worker = new Worker(new URL("./log-worker.ts", import.meta.url), {
-      workerData: { path: config.path, options, pruneIntervalMs: 10 * 60_000 },
+      workerData: {
+        path: config.path,
+        options,
+        pruneIntervalMs: 10 * 60_000,
+        shadows: config.shadows,
+        batchSize: this.#batchSize,
+      },
       resourceLimits: WRITER_LIMITS,
     });
     this.#worker.on("message", (reply: WorkerReply) => this.#settle(reply));
@@ -123,6 +131,14 @@ export class PredictionLog {
     return (await this.#post(op, args, 0)) as ReturnType<RemoteStore[K]>;
   }
 
+  /**
+   * Loads a shadow version into the writer's scorer (a log opened with `shadows`); resolves once
+   * it can score, rejects when it cannot be served. Shadow rows of that version are skipped until then.
+   */
+  async prepareShadow(name: string, version: number): Promise<void> {
+    await this.#post("prepareShadow", [name, version], 0);
+  }
+
   /** Waits until everything queued so far is on disk. */
   async drain(): Promise<void> {
     await this.call("counts");
@@ -148,10 +164,12 @@ export class PredictionLog {
       this.#inFlight++;
       const columns = encodeEvents(batch);
       this.#post("insert", [columns], batch.length, columnBuffers(columns)).then(
-        () => {
+        (value) => {
           this.#inFlight--;
           this.#written += batch.length;
           this.#hooks.onWritten?.(batch.length);
+          const { shadows } = value as InsertReply;
+          if (shadows !== null) this.#hooks.onShadows?.(shadows);
         },
         (error: Error) => {
           this.#inFlight--;
@@ -163,7 +181,7 @@ export class PredictionLog {
   }
 
   #post(
-    op: RemoteOp,
+    op: WriterOp,
     args: readonly unknown[],
     rows: number,
     transfer: readonly ArrayBuffer[] = [],

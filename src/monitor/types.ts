@@ -25,6 +25,11 @@ export interface PredictionEvent {
   readonly variant: string;
   /** The raw sentence; hashed (and kept only when configured) off the request path. */
   readonly sentence: string;
+  /**
+   * Shadow versions that also score this sentence in the log's writer thread (primary rows of a
+   * log opened with `LogConfig.shadows`): `name@version` refs joined by ",". Absent or "": none.
+   */
+  readonly shadows?: string;
 }
 
 /** A row of the prediction log as stored and exported. */
@@ -180,6 +185,57 @@ export interface LogConfig {
   readonly maxAgeDays?: number;
   /** Keep at most this many prediction rows (oldest deleted first). Default 5 000 000. */
   readonly maxRows?: number;
+  /** Shadow scoring in the writer thread; without it, `PredictionEvent.shadows` is ignored. */
+  readonly shadows?: WriterShadowConfig;
+}
+
+/**
+ * Where the writer thread gets its shadow scorer: a module (by URL) whose `createShadowScorer`
+ * builds one for `store`. A module rather than a function because the writer is another isolate;
+ * the monitor stays free of any model code, which only loads once a shadow is in use.
+ */
+export interface WriterShadowConfig {
+  readonly scorerUrl: string;
+  readonly store: string;
+  /** A version whose scoring takes longer than this per sentence (ms) is benched. Default 5. */
+  readonly slowMsPerSentence?: number;
+  /** How long a benched version is skipped, in ms. Default 60 000. */
+  readonly benchMs?: number;
+}
+
+/** What a shadow scorer module exports (see WriterShadowConfig). */
+export interface ShadowScorerModule {
+  createShadowScorer(store: string): ShadowScorer;
+}
+
+/** Scores sentences with shadow versions, inside the log's writer thread. */
+export interface ShadowScorer {
+  /** Loads (reads, verifies, warms) a version; rejects when it cannot be served. */
+  prepare(name: string, version: number): Promise<void>;
+  /**
+   * The version's answers for `sentences`, or null while it is still loading (it starts loading
+   * at the first call). Throws when the version cannot be loaded or scored.
+   */
+  score(name: string, version: number, sentences: readonly string[], now: number): ShadowScores | null;
+}
+
+export interface ShadowScores {
+  /** P(positive label) per sentence. */
+  readonly scores: ArrayLike<number>;
+  /** The label each sentence gets, and a fresh prediction id for each (ids sort by time). */
+  readonly labels: readonly string[];
+  readonly ids: readonly string[];
+}
+
+/** Shadow scoring in the writer since the last report: predictions scored, failed and skipped. */
+export interface ShadowCounts {
+  readonly scored: number;
+  readonly failed: number;
+  /** Not scored: the version was loading or benched, or the writer was behind. */
+  readonly skipped: number;
+  /** Versions benched for being slow. */
+  readonly benched: number;
+  readonly errors: readonly string[];
 }
 
 /** A milestone of the loop, shown on the report's timeline. */

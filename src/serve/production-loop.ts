@@ -13,7 +13,6 @@ import type { ModelManager, ModelSource } from "./model-manager.ts";
 import { manifestSource } from "./model-source.ts";
 import type { ModelRouter, Predictor } from "./predictor.ts";
 import { productionLoopHook, type ShadowStats } from "./shadow-logging.ts";
-import { ShadowThread } from "./shadow-thread.ts";
 import { type TrafficEvent, TrafficRouter } from "./traffic.ts";
 import type { ModelEvent, ServedModel } from "./types.ts";
 
@@ -73,6 +72,7 @@ export async function startProductionLoop(
 ): Promise<ProductionLoop> {
   if (options === undefined) return trafficOnly(deps);
   const { logger } = deps;
+  const stats: ShadowStats = { scored: 0, failed: 0, skipped: 0, benched: 0 };
   const monitor = await Monitor.open({
     log: {
       path: options.logPath,
@@ -82,6 +82,18 @@ export async function startProductionLoop(
       ...(options.flushIntervalMs === undefined ? {} : { flushIntervalMs: options.flushIntervalMs }),
       ...(options.maxAgeDays === undefined ? {} : { maxAgeDays: options.maxAgeDays }),
       ...(options.maxRows === undefined ? {} : { maxRows: options.maxRows }),
+      // Shadow versions score in the log's writer thread, next to the rows they add.
+      shadows: {
+        scorerUrl: new URL("./shadow-worker.ts", import.meta.url).href,
+        store: deps.registry.root,
+      },
+    },
+    onShadows: (counts) => {
+      stats.scored += counts.scored;
+      stats.failed += counts.failed;
+      stats.skipped += counts.skipped;
+      stats.benched += counts.benched;
+      if (counts.errors.length > 0) logger.warn({ errors: counts.errors }, "shadow model failed or benched");
     },
     registry: deps.metricsRegistry,
     ...(options.thresholds === undefined ? {} : { thresholds: options.thresholds }),
@@ -114,24 +126,16 @@ export async function startProductionLoop(
     manager: deps.manager,
     policies: deps.registry,
     source: deps.source,
-    // Shadows score in their own thread (below): here the router needs their manifests only.
-    shadowSource: manifestSource(deps.registry),
+    // Shadows score in the log's writer thread: the router holds their manifests, and a shadow
+    // policy applies once the writer has loaded the version, so no request goes unscored then.
+    shadowSource: writerShadowSource(manifestSource(deps.registry), monitor),
     pollMs: options.pollMs ?? 250,
     onEvent: onTrafficEvent,
   });
-  let shadowThread: ShadowThread | undefined;
-  const { hook, stats } = productionLoopHook({
+  const { hook } = productionLoopHook({
     monitor,
     traffic,
-    thread: (shadowStats) => {
-      shadowThread = new ShadowThread({
-        store: deps.registry.root,
-        monitor,
-        stats: shadowStats,
-        onErrors: (errors) => logger.warn({ errors }, "shadow model failed"),
-      });
-      return shadowThread;
-    },
+    inWriter: true,
     onShadowSlow: (model, ms) =>
       logger.warn(
         { model: model.name, version: model.version, ms },
@@ -167,8 +171,19 @@ export async function startProductionLoop(
     start: () => traffic.start(),
     close: async () => {
       await traffic.stop();
-      await shadowThread?.close();
       await monitor.close();
+    },
+  };
+}
+
+/** Manifests from `manifests`, each version also loaded by the writer's shadow scorer. */
+function writerShadowSource(manifests: ModelSource, monitor: Monitor): ModelSource {
+  return {
+    ...manifests,
+    load: async (name, version, ref) => {
+      const model = await manifests.load(name, version, ref);
+      await monitor.log.prepareShadow(name, version);
+      return model;
     },
   };
 }

@@ -1,7 +1,9 @@
 /**
  * The prediction hook of the production loop: every answered prediction goes to the monitor's
- * log queue, and shadow versions score the same sentences after the response has been sent
- * (`setImmediate`), their answers logged under the primary prediction's id, never returned.
+ * log queue, and shadow versions score the same sentences, their answers logged under the primary
+ * prediction's id, never returned. In a server (`inWriter`) the primary rows only name their
+ * shadow versions and the log's writer thread scores them (src/monitor/writer-shadows.ts).
+ * Otherwise (tests, embedding) shadows score after the response has been sent (`setImmediate`).
  * A shadow that throws is counted and logged; a backlog of shadow work beyond `maxPending`
  * is skipped rather than queued, so shadows cannot grow memory or starve the primary path. A
  * shadow call slower than `slowMs` benches that version for `benchMs`: shadows share the event
@@ -10,7 +12,6 @@
 import { performance } from "node:perf_hooks";
 import type { Monitor } from "../monitor/index.ts";
 import { labelPredictions } from "./predictor.ts";
-import type { ShadowJob } from "./shadow-protocol.ts";
 import type { TrafficRouter } from "./traffic.ts";
 import type { PredictionEvent, PredictionHook, ServedModel } from "./types.ts";
 
@@ -28,10 +29,11 @@ export interface ShadowHookOptions {
   readonly onShadowSlow?: (model: ServedModel, ms: number) => void;
   readonly now?: () => number;
   /**
-   * Score shadows in a thread of their own (production): this hook then only forwards the
-   * sentences. Without it, shadows score on the event loop after the response (tests, embedding).
+   * Shadows score in the log's writer thread (production; the monitor's log was opened with a
+   * shadow scorer): this hook then only names them on the primary rows. Without it, shadows
+   * score on the event loop after the response (tests, embedding).
    */
-  readonly thread?: (stats: ShadowStats) => { submit(job: ShadowJob): void };
+  readonly inWriter?: boolean;
 }
 
 export interface ShadowStats {
@@ -50,9 +52,6 @@ export function productionLoopHook(options: ShadowHookOptions): { hook: Predicti
   const benchedUntil = new Map<string, number>();
   let pending = 0;
   const { monitor, traffic } = options;
-  // The thread (an isolate with learn and the registry loaded) starts with the first shadow job:
-  // most servers never run a shadow, and it cost a start a third of a second of CPU and ~40 MB.
-  let thread: { submit(job: ShadowJob): void } | undefined;
 
   const runShadow = (shadow: ServedModel, event: PredictionEvent): void => {
     const key = `${shadow.name}@${shadow.version}`;
@@ -75,16 +74,14 @@ export function productionLoopHook(options: ShadowHookOptions): { hook: Predicti
   };
 
   const hook: PredictionHook = (event) => {
-    logPrimary(monitor, event, traffic?.variantOf(event.model) ?? "default");
+    const variant = traffic?.variantOf(event.model) ?? "default";
     const shadows = traffic?.shadowsFor(event.model) ?? [];
-    if (shadows.length === 0) return;
-    if (options.thread !== undefined) {
-      thread ??= options.thread(stats);
-      const requestIds = event.predictions.map((p) => p.id);
-      for (const s of shadows)
-        thread.submit({ name: s.name, version: s.version, sentences: event.sentences, requestIds });
+    if (options.inWriter === true) {
+      logPrimary(monitor, event, variant, shadowRefs(shadows));
       return;
     }
+    logPrimary(monitor, event, variant, "");
+    if (shadows.length === 0) return;
     if (pending >= maxPending) {
       stats.skipped += shadows.length;
       return;
@@ -98,7 +95,20 @@ export function productionLoopHook(options: ShadowHookOptions): { hook: Predicti
   return { hook, stats };
 }
 
-function logPrimary(monitor: Pick<Monitor, "onPrediction">, event: PredictionEvent, variant: string): void {
+/** `name@version` of each shadow, joined by "," (the log's `PredictionEvent.shadows`). */
+function shadowRefs(shadows: readonly ServedModel[]): string {
+  if (shadows.length === 0) return "";
+  const first = shadows[0] as ServedModel;
+  if (shadows.length === 1) return `${first.name}@${first.version}`;
+  return shadows.map((s) => `${s.name}@${s.version}`).join(",");
+}
+
+function logPrimary(
+  monitor: Pick<Monitor, "onPrediction">,
+  event: PredictionEvent,
+  variant: string,
+  shadows: string,
+): void {
   const { model, predictions, sentences, at } = event;
   const latencyMs = Date.now() - at;
   for (let i = 0; i < predictions.length; i++) {
@@ -115,6 +125,7 @@ function logPrimary(monitor: Pick<Monitor, "onPrediction">, event: PredictionEve
       route: "primary",
       variant,
       sentence: sentences[i] ?? "",
+      shadows,
     });
   }
 }

@@ -1,88 +1,72 @@
 /**
- * The shadow scorer's thread: it loads shadow versions from the registry itself and scores the
- * sentences the server forwards, so shadow models use another core and can never hold the
- * server's event loop — however slow they are, or if they throw.
+ * The shadow scorer the prediction log's writer thread loads (LogConfig.shadows): it reads shadow
+ * versions from the registry itself — verified and warmed like any served version — and scores
+ * the sentences of the primary rows the writer is about to store. It runs in the writer's isolate,
+ * never on the server's event loop, so however slow a shadow is or if it throws, no response
+ * waits for it. (Named `-worker` because the bundle builds every such module as its own entry,
+ * which the writer thread imports by URL.)
  */
-import { parentPort, workerData } from "node:worker_threads";
+
+import type { ShadowScorer, ShadowScores } from "../monitor/index.ts";
 import { openRegistry } from "../registry/index.ts";
 import { registrySource } from "./model-source.ts";
 import { predictionId } from "./prediction-id.ts";
-import { decodeShadowRequest, type ShadowReply, type ShadowRequest } from "./shadow-protocol.ts";
 import type { ServedModel } from "./types.ts";
 
-const registry = openRegistry((workerData as { store: string }).store);
-const source = registrySource(registry);
-const models = new Map<string, Promise<ServedModel>>();
+/** How long a version that failed to load waits before the next attempt, in ms. */
+const RETRY_MS = 5000;
 
-function model(name: string, version: number): Promise<ServedModel> {
-  const key = `${name}@${version}`;
-  let loading = models.get(key);
-  if (loading === undefined) {
-    loading = source.load(name, version, key);
-    // A failed load is retried with the next batch, not cached.
-    loading.catch(() => models.delete(key));
-    models.set(key, loading);
-  }
-  return loading;
-}
+type Slot =
+  | { readonly state: "loading"; readonly done: Promise<void> }
+  | { readonly state: "ready"; readonly model: ServedModel }
+  | { readonly state: "failed"; readonly error: unknown; readonly until: number };
 
-async function score(request: ShadowRequest): Promise<ShadowReply> {
-  const { seq } = request;
-  const jobs = decodeShadowRequest(request);
-  let total = 0;
-  for (const job of jobs) total += job.sentences.length;
-  const scores = new Float64Array(total);
-  const positive = new Uint8Array(total);
-  const scoredJobs = new Uint8Array(jobs.length);
-  const times = new Float64Array(jobs.length);
-  const latencies = new Float64Array(jobs.length);
-  const labels: string[] = [];
-  const ids: string[] = [];
-  const errors: string[] = [];
-  let failed = 0;
-  let at = 0;
-  for (let j = 0; j < jobs.length; j++) {
-    const job = jobs[j] as (typeof jobs)[number];
-    try {
-      const shadow = await model(job.name, job.version);
-      const started = performance.now();
-      times[j] = Date.now();
-      const probabilities = shadow.classifier.predictProba(job.sentences);
-      latencies[j] = performance.now() - started;
-      const { threshold, labels: names } = shadow.manifest;
-      for (let i = 0; i < probabilities.length; i++) {
-        const probability = probabilities[i] ?? Number.NaN;
-        scores[at] = probability;
-        positive[at] = probability >= threshold ? 1 : 0;
-        ids.push(predictionId(times[j]));
-        at++;
-      }
-      labels.push(names.positive, names.negative);
-      scoredJobs[j] = 1;
-    } catch (error) {
-      failed++;
-      labels.push("", "");
-      if (errors.length < 5) errors.push(`${job.name}@${job.version}: ${String(error)}`);
-    }
-  }
+export function createShadowScorer(store: string): ShadowScorer {
+  const source = registrySource(openRegistry(store));
+  const slots = new Map<string, Slot>();
+
+  const load = (name: string, version: number, key: string): Promise<void> => {
+    const done = source.load(name, version, key).then(
+      (model) => {
+        slots.set(key, { state: "ready", model });
+      },
+      (error: unknown) => {
+        slots.set(key, { state: "failed", error, until: Date.now() + RETRY_MS });
+        throw error;
+      },
+    );
+    slots.set(key, { state: "loading", done });
+    return done;
+  };
+
   return {
-    seq,
-    scoredJobs,
-    times,
-    latencies,
-    scores: scores.subarray(0, at),
-    positive: positive.subarray(0, at),
-    labels,
-    ids: ids.join("\n"),
-    failed,
-    errors,
+    async prepare(name: string, version: number): Promise<void> {
+      const key = `${name}@${version}`;
+      const slot = slots.get(key);
+      if (slot?.state === "ready") return;
+      if (slot?.state === "loading") return slot.done;
+      return load(name, version, key);
+    },
+    score(name: string, version: number, sentences: readonly string[], now: number): ShadowScores | null {
+      const key = `${name}@${version}`;
+      const slot = slots.get(key);
+      if (slot === undefined || (slot.state === "failed" && slot.until <= now)) {
+        // Counted as skipped by the caller; the failure, if any, shows at a later batch.
+        load(name, version, key).catch(() => {});
+        return null;
+      }
+      if (slot.state === "loading") return null;
+      if (slot.state === "failed") throw slot.error;
+      const { classifier, manifest } = slot.model;
+      const scores = classifier.predictProba(sentences);
+      const { threshold, labels: names } = manifest;
+      const labels: string[] = new Array(scores.length);
+      const ids: string[] = new Array(scores.length);
+      for (let i = 0; i < scores.length; i++) {
+        labels[i] = (scores[i] ?? Number.NaN) >= threshold ? names.positive : names.negative;
+        ids[i] = predictionId(now);
+      }
+      return { scores, labels, ids };
+    },
   };
 }
-
-parentPort?.on("message", (request: ShadowRequest) => {
-  void score(request).then((reply) => {
-    const transfer = [reply.scoredJobs.buffer, reply.times.buffer, reply.latencies.buffer];
-    transfer.push(reply.scores.buffer, reply.positive.buffer);
-    parentPort?.postMessage(reply, transfer);
-  });
-});
