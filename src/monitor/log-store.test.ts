@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -323,4 +324,13 @@ test("live metrics read labelled predictions through the request-id index, with 
   );
   assert.match(plan, /SCAN f/);
   assert.match(plan, /SEARCH p USING INDEX predictions_request/);
+});
+
+test("the sentence hash is the sha256 hex of the sentence's UTF-8 bytes", () => {
+  for (const sentence of ["", "Fire in Paris", "Ünïcode Straße 🔥", "\u0000 tab\t"]) {
+    assert.equal(
+      sentenceHash(sentence),
+      createHash("sha256").update(Buffer.from(sentence, "utf8")).digest("hex"),
+    );
+  }
 });
