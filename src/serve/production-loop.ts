@@ -132,18 +132,8 @@ export async function startProductionLoop(
     pollMs: options.pollMs ?? 250,
     onEvent: onTrafficEvent,
   });
-  const { hook } = productionLoopHook({
-    monitor,
-    traffic,
-    inWriter: true,
-    onShadowSlow: (model, ms) =>
-      logger.warn(
-        { model: model.name, version: model.version, ms },
-        "shadow model too slow; benched for a minute",
-      ),
-    onShadowError: (model, error) =>
-      logger.warn({ model: model.name, version: model.version, err: String(error) }, "shadow model failed"),
-  });
+  // Slow and failing shadows are reported by the writer (onShadows above).
+  const { hook } = productionLoopHook({ monitor, traffic, inWriter: true });
   const onModelEvent = (event: ModelEvent) => {
     if (event.type !== "loaded") return;
     note(observe(event.model));
