@@ -150,6 +150,9 @@ describe("traffic policies", () => {
     } finally {
       log.close();
     }
+    const metrics = await (await fetch(`${service.url}/metrics`)).text();
+    const scored = Number(/sift_shadow_predictions_total\{outcome="scored"\} (\d+)/.exec(metrics)?.[1] ?? 0);
+    assert.ok(scored >= 5, `shadow predictions scored in /metrics: ${scored}`);
   });
 
   it("clears the experiment on promote: all traffic goes to the new production version", async () => {

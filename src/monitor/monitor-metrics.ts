@@ -9,6 +9,8 @@ export interface MonitorMetrics {
   readonly dropped: Counter;
   readonly written: Counter;
   readonly feedback: Counter<"status">;
+  /** Shadow predictions made in the log's writer, by outcome: scored, failed, skipped. */
+  readonly shadows: Counter<"outcome">;
   readonly queueDepth: Gauge;
   readonly precision: Gauge<"model" | "version" | "route">;
   readonly recall: Gauge<"model" | "version" | "route">;
@@ -40,6 +42,11 @@ export function monitorMetrics(registry: Registry, queueDepth: () => number): Mo
     ),
     written: counter("sift_prediction_log_written_total", "Predictions written to the prediction log."),
     feedback: counter("sift_feedback_total", "Feedback received, by outcome.", ["status"]),
+    shadows: counter(
+      "sift_shadow_predictions_total",
+      "Shadow predictions, by outcome: scored, failed (the version threw), skipped (loading, benched, or the log writer behind).",
+      ["outcome"],
+    ),
     queueDepth: new Gauge({
       name: "sift_prediction_log_queue_depth",
       help: "Predictions waiting in memory for the log writer.",

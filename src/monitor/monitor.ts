@@ -85,7 +85,12 @@ export class Monitor {
       onDrop: (n) => metrics.dropped.inc(n),
       onWritten: (n) => metrics.written.inc(n),
       onError: (error) => options.logger?.warn({ err: error.message }, "prediction log writer failed"),
-      ...(options.onShadows === undefined ? {} : { onShadows: options.onShadows }),
+      onShadows: (counts) => {
+        for (const outcome of ["scored", "failed", "skipped"] as const) {
+          if (counts[outcome] > 0) metrics.shadows.inc({ outcome }, counts[outcome]);
+        }
+        options.onShadows?.(counts);
+      },
     });
     const monitor = new Monitor(log, metrics, options);
     const interval = options.refreshIntervalMs ?? 5000;
