@@ -81,16 +81,19 @@ export function createShadowScorer(store: string, options: ShadowScorerOptions =
       if (slot.state === "loading") return null;
       if (slot.state === "failed") throw slot.error;
       slot.lastUsed = now;
-      const { classifier, manifest } = slot.model;
-      const scores = classifier.predictProba(sentences);
-      const { threshold, labels: names } = manifest;
-      const labels: string[] = new Array(scores.length);
-      const ids: string[] = new Array(scores.length);
-      for (let i = 0; i < scores.length; i++) {
-        labels[i] = (scores[i] ?? Number.NaN) >= threshold ? names.positive : names.negative;
-        ids[i] = predictionId(now);
-      }
-      return { scores, labels, ids };
+      return answer(slot.model, sentences, now);
     },
   };
+}
+
+function answer(model: ServedModel, sentences: readonly string[], now: number): ShadowScores {
+  const scores = model.classifier.predictProba(sentences);
+  const { threshold, labels: names } = model.manifest;
+  const labels: string[] = new Array(scores.length);
+  const ids: string[] = new Array(scores.length);
+  for (let i = 0; i < scores.length; i++) {
+    labels[i] = (scores[i] ?? Number.NaN) >= threshold ? names.positive : names.negative;
+    ids[i] = predictionId(now);
+  }
+  return { scores, labels, ids };
 }
