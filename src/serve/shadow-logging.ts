@@ -17,7 +17,7 @@ import type { PredictionEvent, PredictionHook, ServedModel } from "./types.ts";
 
 export interface ShadowHookOptions {
   readonly monitor: Pick<Monitor, "onPrediction">;
-  readonly traffic: Pick<TrafficRouter, "shadowsFor" | "variantOf"> | null;
+  readonly traffic: Pick<TrafficRouter, "shadowsFor" | "shadowRefs" | "variantOf"> | null;
   /** Called when a shadow version throws; the primary response is long gone by then. */
   readonly onShadowError?: (model: ServedModel, error: unknown) => void;
   /** Shadow batches allowed to wait at once; more are skipped. Default 256. */
@@ -75,12 +75,12 @@ export function productionLoopHook(options: ShadowHookOptions): { hook: Predicti
 
   const hook: PredictionHook = (event) => {
     const variant = traffic?.variantOf(event.model) ?? "default";
-    const shadows = traffic?.shadowsFor(event.model) ?? [];
     if (options.inWriter === true) {
-      logPrimary(monitor, event, variant, shadowRefs(shadows));
+      logPrimary(monitor, event, variant, traffic?.shadowRefs(event.model) ?? "");
       return;
     }
     logPrimary(monitor, event, variant, "");
+    const shadows = traffic?.shadowsFor(event.model) ?? [];
     if (shadows.length === 0) return;
     if (pending >= maxPending) {
       stats.skipped += shadows.length;
@@ -93,14 +93,6 @@ export function productionLoopHook(options: ShadowHookOptions): { hook: Predicti
     });
   };
   return { hook, stats };
-}
-
-/** `name@version` of each shadow, joined by "," (the log's `PredictionEvent.shadows`). */
-function shadowRefs(shadows: readonly ServedModel[]): string {
-  if (shadows.length === 0) return "";
-  const first = shadows[0] as ServedModel;
-  if (shadows.length === 1) return `${first.name}@${first.version}`;
-  return shadows.map((s) => `${s.name}@${s.version}`).join(",");
 }
 
 function logPrimary(

@@ -87,16 +87,20 @@ test("shadows never include the answering version; a production swap reloads the
     router.shadowsFor(router.route({})).map((m) => m.version),
     [2],
   );
+  assert.equal(router.shadowRefs(router.route({})), "relevance@2", "the log's refs agree");
   await change({ production: 2, policy: { split: [], shadow: [1] } });
   assert.equal(router.route({}).version, 2);
   assert.deepEqual(
     router.shadowsFor(router.route({})).map((m) => m.version),
     [1],
   );
+  assert.equal(router.shadowRefs(router.route({})), "relevance@1", "recomputed after the change");
   assert.deepEqual(
     router.loaded().map((m) => m.version),
     [1],
   );
+  await change({ policy: { split: [], shadow: [] } });
+  assert.equal(router.shadowRefs(router.route({})), "", "none once the shadow is cleared");
 });
 
 test("versions only shadowed load through the shadow source; one moved into the split loads in full", async () => {

@@ -72,6 +72,8 @@ export class TrafficRouter implements ModelRouter {
   /** Which source loaded each held version. */
   #sourceOf = new Map<string, ModelSource>();
   #refused = new Set<string>();
+  /** shadowRefs' answers by answering model, until the policy or the held versions change. */
+  #shadowRefs = new Map<ServedModel, string>();
   #revision = -1;
   #serving = "";
   #timer: NodeJS.Timeout | undefined;
@@ -122,6 +124,23 @@ export class TrafficRouter implements ModelRouter {
     return out;
   }
 
+  /**
+   * `name@version` of each of `model`'s loaded shadows, joined by "," ("" for none): what a
+   * primary row of the prediction log names for the writer to score. Cached: asked per request.
+   */
+  shadowRefs(model: ServedModel): string {
+    let refs = this.#shadowRefs.get(model);
+    if (refs === undefined) {
+      refs = this.shadowsFor(model)
+        .map((shadow) => `${shadow.name}@${shadow.version}`)
+        .join(",");
+      // Bounded: a reloaded production version is a new model object.
+      if (this.#shadowRefs.size >= 64) this.#shadowRefs = new Map();
+      this.#shadowRefs.set(model, refs);
+    }
+    return refs;
+  }
+
   policy(name: string): TrafficPolicy {
     return this.#policy.get(name) ?? EMPTY;
   }
@@ -165,6 +184,7 @@ export class TrafficRouter implements ModelRouter {
     }
     await this.#loadVersions(policies);
     this.#policy = policies;
+    this.#shadowRefs = new Map();
   }
 
   /** Loads every version a policy names (keeping those already loaded), then drops the rest. */
@@ -191,6 +211,7 @@ export class TrafficRouter implements ModelRouter {
       }
     }
     this.#models = models;
+    this.#shadowRefs = new Map();
     this.#sourceOf = sources;
   }
 
