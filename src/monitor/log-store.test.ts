@@ -334,3 +334,35 @@ test("the sentence hash is the sha256 hex of the sentence's UTF-8 bytes", () => 
     );
   }
 });
+
+test("rows go in 16 at a time: every row is stored in order, and ids already logged are counted once", () => {
+  const path = join(dir, "multi-row.db");
+  const store = new LogStore(path);
+  const rowsOf = (from: number, count: number) =>
+    Array.from({ length: count }, (_, k) =>
+      event(`m${String(from + k).padStart(3, "0")}`, `sentence ${from + k}`, {
+        label: (from + k) % 3 === 0 ? "Not Relevant" : "Relevant",
+      }),
+    );
+  store.insert(rowsOf(0, 10));
+  assert.equal(store.liveMetrics(0)[0]?.predictions, 10, "the tally is taken");
+  // 37 rows: two full statements and 5 single rows. The first statement mixes 6 ids already
+  // logged with new ones, and one new id appears twice in it.
+  const mixed = [...rowsOf(4, 6), ...rowsOf(10, 5), rowsOf(12, 1)[0] as PredictionEvent, ...rowsOf(15, 25)];
+  assert.equal(mixed.length, 37);
+  store.insert(mixed);
+  const stored = [...store.rows()].map((r) => r.id);
+  assert.deepEqual(
+    stored,
+    rowsOf(0, 40).map((e) => e.id),
+    "each id once, in the order first given",
+  );
+  const reader = new LogStore(path, { readOnly: true });
+  try {
+    assert.deepEqual(store.liveMetrics(0), reader.liveMetrics(0), "the tally equals a scan");
+  } finally {
+    reader.close();
+  }
+  assert.equal(store.liveMetrics(0)[0]?.predictions, 40);
+  store.close();
+});
