@@ -43,7 +43,11 @@ const COLUMNS = `(id, request_id, time, model, version, score, label, latency_ms
   sentence_hash, sentence, tokens, oov_tokens, sentence_key)`;
 const ROW_PARAMS = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
-/** Primary sentences remembered for their shadow rows: about two batches (500 rows each). */
+/**
+ * Primary sentences remembered for their shadow rows, past which the memory starts afresh at the
+ * next batch. Shadow rows scored in the writer come in their primaries' batch; those logged from
+ * the event loop (tests, embedding) come a batch or so later, and are analysed again if missed.
+ */
 const RECENT_SENTENCES = 1024;
 
 const num = (row: Row, key: string): number => Number(row[key] ?? 0);
@@ -66,7 +70,7 @@ export class LogStore {
   readonly #insertedIds: StatementSync | null;
   /**
    * Hash and tokens of recently logged primary sentences. A shadow row repeats its primary row's
-   * sentence a few ms later, so it takes them from here instead of hashing and tokenising again.
+   * sentence, so it takes them from here instead of hashing and tokenising again.
    */
   #recentSentences = new Map<string, { hash: string; tokens: string[] }>();
   /** Logged predictions per version and label, kept by insert and prune (see live-tally.ts). */
@@ -112,6 +116,8 @@ export class LogStore {
     // Counted only once the batch has committed; an id logged twice (INSERT OR IGNORE) counts once.
     const counted: PredictionEvent[] = [];
     const whole = events.length - (events.length % ROWS_PER_STATEMENT);
+    // Bounded between batches, never within one: a batch's shadow rows find all its primaries.
+    if (this.#recentSentences.size > RECENT_SENTENCES) this.#recentSentences = new Map();
     const params: Array<string | number | null> = [];
     this.#db.exec("BEGIN");
     try {
@@ -195,8 +201,6 @@ export class LogStore {
       return { hash: sentenceHash(e.sentence), tokens: tokenize(e.sentence) };
     }
     const analysed = { hash: sentenceHash(e.sentence), tokens: tokenize(e.sentence) };
-    // Bounded by starting afresh: shadow rows arrive within a batch or two of their primary.
-    if (this.#recentSentences.size >= RECENT_SENTENCES) this.#recentSentences = new Map();
     this.#recentSentences.set(e.sentence, analysed);
     return analysed;
   }

@@ -60,7 +60,7 @@ export class PredictionLog {
 
   private constructor(config: LogConfig, hooks: PredictionLogHooks) {
     this.#capacity = config.queueCapacity ?? 10_000;
-    this.#batchSize = config.batchSize ?? 500;
+    this.#batchSize = config.batchSize ?? 2000;
     this.#hooks = hooks;
     const options: LogStoreOptions = {
       keepSentences: config.keepSentences ?? false,
@@ -81,7 +81,7 @@ export class PredictionLog {
     this.#worker.on("error", (error) => this.#fail(error));
     // Held open only while a call is outstanding, so a forgotten close() cannot hang a process.
     this.#worker.unref();
-    this.#timer = setInterval(() => this.#flush(false), config.flushIntervalMs ?? 50);
+    this.#timer = setInterval(() => this.#flush(false), config.flushIntervalMs ?? 200);
     this.#timer.unref();
   }
 
