@@ -41,7 +41,8 @@ function threadCpuMs(pid: number, tid: number): number {
 
 /**
  * CPU ms of the server's worker threads, by start order: the prediction log's writer starts with
- * the server, the shadow scorer with the first shadow job ("WorkerThread" is what Node names both).
+ * the server; trees before the writer scored shadows also started a shadow scorer thread with the
+ * first shadow job ("WorkerThread" is what Node names both). Today shadows score in the writer.
  * V8's helper threads (garbage collection, compilation) are summed as "v8".
  */
 function threadsCpuMs(pid: number): { workers: number[]; v8: number } {
@@ -180,7 +181,7 @@ async function main(): Promise<void> {
       }
     }
     console.log(
-      "variant | requests/s | CPU µs/request: main thread | log writer | shadow scorer | V8 helpers | process | process, every round | RSS MB",
+      "variant | requests/s | CPU µs/request: main thread | log writer | shadow thread (older trees) | V8 helpers | process | process, every round | RSS MB",
     );
     for (const [name, rows] of runs) {
       const sorted = [...rows].sort((a, b) => a.processUs - b.processUs);
