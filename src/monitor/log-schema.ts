@@ -7,12 +7,16 @@
  * server, so each one is here for a query: time (prune, series, export), model (drift samples,
  * versions), request id (live metrics: the labelled predictions of each feedback row), sentence
  * (feedback by sentence). Ids are UUID v7, so time and request-id inserts land at the end of
- * their indexes. The sentence index is the costly kind — its keys are random, so each batch
- * dirties pages all over it — and is kept small: primary rows only (feedback by sentence joins to
- * a primary prediction) and a 52-bit integer key instead of the 64-character hash. Older files
- * are upgraded in place when opened for writing; their rows stay as they were.
+ * their indexes. The sentence index is the costly kind — its keys are random, so a batch written
+ * row by row dirtied pages all over it (a third of a row's SQLite work) — so it is a narrow table
+ * of its own, `sentence_index` (52-bit key of the sentence hash, rowid of a primary prediction),
+ * which the writer fills from the log by one sorted `INSERT … SELECT` every 20,000 rows or few
+ * seconds (see log-store.ts); `log_state` remembers the last rowid indexed, so after a crash the
+ * next writer indexes the rest. Older files are upgraded in place when opened for writing; their
+ * rows stay as they were.
  *   - version 1 → 2: the sentence key column and index; the full hash index dropped.
  *   - version 2 → 3: the request-id index (live metrics no longer scan the whole log).
+ *   - version 3 → 4: the sentence index moves from an index on `predictions` to `sentence_index`.
  */
 import type { DatabaseSync } from "node:sqlite";
 
@@ -36,6 +40,16 @@ CREATE TABLE IF NOT EXISTS predictions (
   sentence_key INTEGER
 );
 CREATE INDEX IF NOT EXISTS predictions_time ON predictions(time);
+-- Feedback by sentence: primary predictions by sentence key. Filled in batches from the
+-- predictions' sentence_key column; entries of pruned rows are cleared now and then, and a
+-- lookup joins the prediction row and compares the hash, so a stale entry can only miss.
+CREATE TABLE IF NOT EXISTS sentence_index (
+  sentence_key INTEGER NOT NULL,
+  prediction_rowid INTEGER NOT NULL,
+  PRIMARY KEY (sentence_key, prediction_rowid)
+) WITHOUT ROWID;
+-- Small named integers the writer keeps: 'sentence_indexed_rowid', the last rowid indexed.
+CREATE TABLE IF NOT EXISTS log_state (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS predictions_model ON predictions(model, version, route, time);
 -- key: the request id of the prediction the feedback is about, or 'sentence:<sha256>' when the
 -- sentence was never predicted. One row per key: feedback is idempotent, the latest label wins.
@@ -67,12 +81,9 @@ const WRITER_CACHE_KIB = 8000;
 const WAL_CHECKPOINT_PAGES = 8192;
 
 /** `PRAGMA user_version` of a log with the current indexes; files before it read as 0. */
-export const LOG_SCHEMA_VERSION = 3;
+export const LOG_SCHEMA_VERSION = 4;
 
 const REQUEST_INDEX = "CREATE INDEX IF NOT EXISTS predictions_request ON predictions(request_id)";
-
-const SENTENCE_INDEX = `CREATE INDEX IF NOT EXISTS predictions_sentence ON predictions(sentence_key, time)
-  WHERE sentence_key IS NOT NULL`;
 
 /**
  * The sentence index's key: the first 52 bits of the sentence's sha256 (hex), exact in a double.
@@ -101,12 +112,22 @@ export function applySchema(db: DatabaseSync): void {
   try {
     if (version < 2) upgradeToVersion2(db);
     db.exec(REQUEST_INDEX);
+    upgradeToVersion4(db);
     db.exec(`PRAGMA user_version = ${LOG_SCHEMA_VERSION}`);
     db.exec("COMMIT");
   } catch (error) {
     db.exec("ROLLBACK");
     throw error;
   }
+}
+
+/** Version 3 → 4: the sentence index's entries move to `sentence_index`; the old index goes. */
+function upgradeToVersion4(db: DatabaseSync): void {
+  db.exec(`INSERT OR IGNORE INTO sentence_index (sentence_key, prediction_rowid)
+    SELECT sentence_key, rowid FROM predictions WHERE sentence_key IS NOT NULL ORDER BY sentence_key`);
+  db.exec(`INSERT OR REPLACE INTO log_state (name, value)
+    VALUES ('sentence_indexed_rowid', coalesce((SELECT max(rowid) FROM predictions), 0))`);
+  db.exec("DROP INDEX IF EXISTS predictions_sentence");
 }
 
 /** Version 1 → 2: the sentence key column (filled for logged primary rows), no hash index. */
@@ -121,5 +142,4 @@ function upgradeToVersion2(db: DatabaseSync): void {
   db.exec(
     "UPDATE predictions SET sentence_key = sift_sentence_key(sentence_hash) WHERE route = 'primary' AND sentence_key IS NULL",
   );
-  db.exec(SENTENCE_INDEX);
 }

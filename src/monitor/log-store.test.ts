@@ -8,6 +8,7 @@ import { after, before, test } from "node:test";
 import { isSiftError } from "../errors.ts";
 import { LogStore, type PredictionEvent, sentenceHash } from "./index.ts";
 import { LOG_SCHEMA_VERSION, sentenceKey } from "./log-schema.ts";
+import { LATEST_BY_SENTENCE } from "./log-store.ts";
 
 let dir = "";
 before(async () => {
@@ -185,12 +186,17 @@ test("a version 1 log is upgraded when opened: rows kept, feedback by sentence s
     .all()
     .map((row) => row.name)
     .sort();
-  assert.deepEqual(indexes, [
-    "predictions_model",
-    "predictions_request",
-    "predictions_sentence",
-    "predictions_time",
-  ]);
+  assert.deepEqual(indexes, ["predictions_model", "predictions_request", "predictions_time"]);
+  const indexed = upgraded
+    .prepare(
+      "SELECT p.id FROM sentence_index s JOIN predictions p ON p.rowid = s.prediction_rowid ORDER BY p.rowid",
+    )
+    .all();
+  assert.deepEqual(
+    indexed.map((row) => row.id),
+    ["p1", "p2", "p3"],
+    "primary rows only, moved into the sentence index table",
+  );
   const keyed = upgraded.prepare("SELECT id, sentence_key FROM predictions ORDER BY id").all();
   assert.deepEqual(
     keyed.map((row) => [row.id, row.sentence_key]),
@@ -220,14 +226,58 @@ function queryPlan(name: string, sql: string, ...args: Array<string | number>): 
 }
 
 test("feedback by sentence is answered from the sentence index, not a scan of the log", () => {
-  const plan = queryPlan(
-    "plan.db",
-    `SELECT request_id FROM predictions
-     WHERE sentence_key = ? AND sentence_hash = ? AND route = 'primary' ORDER BY time DESC LIMIT 1`,
-    1,
-    "x",
+  const plan = queryPlan("plan.db", LATEST_BY_SENTENCE, 1, "x");
+  assert.match(plan, /SEARCH s USING PRIMARY KEY \(sentence_key=\?\)/);
+  assert.match(plan, /SEARCH p USING INTEGER PRIMARY KEY \(rowid=\?\)/);
+  assert.doesNotMatch(plan, /SCAN/);
+});
+
+test("rows a killed writer logged but had not indexed by sentence are indexed by the next writer", () => {
+  const path = join(dir, "recover.db");
+  const store = new LogStore(path);
+  store.insert([event("p1", "flood in town", { time: 1000 }), event("p2", "flood in town", { time: 2000 })]);
+  store.close();
+  // As if the writer died between writing p2 and indexing it.
+  const raw = new DatabaseSync(path);
+  raw.exec(
+    "DELETE FROM sentence_index WHERE prediction_rowid = (SELECT rowid FROM predictions WHERE id = 'p2')",
   );
-  assert.match(plan, /USING INDEX predictions_sentence/);
+  raw.exec("UPDATE log_state SET value = (SELECT rowid FROM predictions WHERE id = 'p1')");
+  raw.close();
+  const reopened = new LogStore(path);
+  assert.equal(reopened.recordFeedback({ sentence: "flood in town", label: "Relevant" }).predictionId, "p2");
+  reopened.close();
+});
+
+test("the sentence index follows the log: a row logged a moment ago is found, pruned rows' entries go", () => {
+  const path = join(dir, "sentence-prune.db");
+  const store = new LogStore(path, { maxAgeDays: 1 });
+  const day = 86_400_000;
+  store.insert([
+    event("old", "storm at sea", { time: 1000 }),
+    event("s-old", "storm at sea", { route: "shadow", requestId: "old", version: 2, time: 1000 }),
+  ]);
+  assert.equal(store.recordFeedback({ sentence: "storm at sea", label: "Relevant" }).predictionId, "old");
+  store.insert([event("new", "storm at sea", { time: 3 * day })]);
+  assert.equal(store.prune(3 * day), 2);
+  const entries = () => {
+    const reader = new DatabaseSync(path, { readOnly: true });
+    try {
+      return reader
+        .prepare("SELECT p.id FROM sentence_index s LEFT JOIN predictions p ON p.rowid = s.prediction_rowid")
+        .all()
+        .map((row) => row.id);
+    } finally {
+      reader.close();
+    }
+  };
+  assert.deepEqual(entries(), ["new"]);
+  assert.equal(store.recordFeedback({ sentence: "storm at sea", label: "Not Relevant" }).predictionId, "new");
+  // Everything pruned: the log numbers rows from 1 again, and the index follows.
+  assert.equal(store.prune(10 * day), 1);
+  store.insert([event("again", "storm at sea", { time: 10 * day })]);
+  assert.equal(store.recordFeedback({ sentence: "storm at sea", label: "Relevant" }).predictionId, "again");
+  store.close();
 });
 
 test("a shadow row reuses its primary's hash and tokens but counts OOV against its own vocabulary", () => {

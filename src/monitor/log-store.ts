@@ -44,6 +44,23 @@ const COLUMNS = `(id, request_id, time, model, version, score, label, latency_ms
 const ROW_PARAMS = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
 /**
+ * The sentence index is filled from the log in sorted batches, so each of its pages is written
+ * once for many keys rather than once for nearly every row: when this many primary rows wait,
+ * or the oldest has waited this long, and always before feedback by sentence, a prune or close.
+ * In a microbenchmark of this schema (2,000-row transactions): 7.6 vs 10.6–11.2 µs a row.
+ */
+const SENTENCE_BATCH_ROWS = 20_000;
+const SENTENCE_BATCH_MS = 5000;
+/** Entries of pruned rows are cleared at most this often (a scan of the sentence index). */
+const SENTENCE_CLEANUP_MS = 3_600_000;
+
+/** The latest primary prediction of a sentence (feedback by sentence). */
+export const LATEST_BY_SENTENCE = `SELECT p.request_id FROM sentence_index s
+  JOIN predictions p ON p.rowid = s.prediction_rowid
+  WHERE s.sentence_key = ? AND p.sentence_hash = ? AND p.route = 'primary'
+  ORDER BY s.prediction_rowid DESC LIMIT 1`;
+
+/**
  * Primary sentences remembered for their shadow rows, past which the memory starts afresh at the
  * next batch. Shadow rows scored in the writer come in their primaries' batch; those logged from
  * the event loop (tests, embedding) come a batch or so later, and are analysed again if missed.
@@ -73,6 +90,10 @@ export class LogStore {
    * sentence, so it takes them from here instead of hashing and tokenising again.
    */
   #recentSentences = new Map<string, { hash: string; tokens: string[] }>();
+  /** Primary rows written since the sentence index was last filled, and when that was. */
+  #unindexed = 0;
+  #indexedAt = 0;
+  #cleanedAt = 0;
   /** Logged predictions per version and label, kept by insert and prune (see live-tally.ts). */
   #tally: LiveTally | null = null;
   /** SQLite's data_version when the tally was taken: another connection's commit invalidates it. */
@@ -94,6 +115,8 @@ export class LogStore {
       `INSERT OR IGNORE INTO predictions ${COLUMNS} VALUES ${Array(ROWS_PER_STATEMENT).fill(ROW_PARAMS).join(", ")}`,
     );
     this.#insertedIds = prepare("SELECT id FROM predictions WHERE rowid > ? AND rowid <= ?");
+    // Rows a killed writer logged but had not indexed yet.
+    if (!options.readOnly) this.indexSentences();
   }
 
   /** The training vocabulary of a model version; its predictions' OOV tokens count against it. */
@@ -142,7 +165,45 @@ export class LogStore {
       throw error;
     }
     for (const e of counted) tally?.add(e.model, e.version, e.route, e.label, 1, e.latencyMs);
+    this.#indexSentencesWhenDue();
     return events.length;
+  }
+
+  #indexSentencesWhenDue(): void {
+    if (this.#unindexed === 0) return;
+    const due = this.#unindexed >= SENTENCE_BATCH_ROWS || Date.now() - this.#indexedAt >= SENTENCE_BATCH_MS;
+    if (due) this.indexSentences();
+  }
+
+  /** Adds the primary rows logged since the last call to the sentence index, sorted by key. */
+  indexSentences(): void {
+    if (this.#insert === null) return;
+    this.#unindexed = 0;
+    this.#indexedAt = Date.now();
+    const mark = this.#db.prepare("SELECT value FROM log_state WHERE name = 'sentence_indexed_rowid'").get();
+    const last = this.#db.prepare("SELECT coalesce(max(rowid), 0) AS last FROM predictions").get();
+    const to = last === undefined ? 0 : num(last, "last");
+    // A log emptied by a prune numbers rows from 1 again: index from the start.
+    let from = mark === undefined ? 0 : num(mark, "value");
+    if (from > to) from = 0;
+    if (from === to) return;
+    this.#db.exec("BEGIN");
+    try {
+      this.#db
+        .prepare(
+          `INSERT OR IGNORE INTO sentence_index (sentence_key, prediction_rowid)
+           SELECT sentence_key, rowid FROM predictions
+           WHERE rowid > ? AND rowid <= ? AND sentence_key IS NOT NULL ORDER BY sentence_key`,
+        )
+        .run(from, to);
+      this.#db
+        .prepare("INSERT OR REPLACE INTO log_state (name, value) VALUES ('sentence_indexed_rowid', ?)")
+        .run(to);
+      this.#db.exec("COMMIT");
+    } catch (error) {
+      this.#db.exec("ROLLBACK");
+      throw error;
+    }
   }
 
   /**
@@ -190,8 +251,13 @@ export class LogStore {
       tokens.length,
       countOov(tokens, vocabulary),
       // Only primary rows are looked up by sentence; shadow rows stay out of that index.
-      e.route === "primary" ? sentenceKey(hash) : null,
+      e.route === "primary" ? this.#sentenceKeyOf(hash) : null,
     );
+  }
+
+  #sentenceKeyOf(hash: string): number {
+    this.#unindexed++;
+    return sentenceKey(hash);
   }
 
   #analyse(e: PredictionEvent): { hash: string; tokens: string[] } {
@@ -256,12 +322,8 @@ export class LogStore {
     sentence: string;
   } {
     const hash = sentenceHash(sentence);
-    const row = this.#db
-      .prepare(
-        `SELECT request_id FROM predictions
-         WHERE sentence_key = ? AND sentence_hash = ? AND route = 'primary' ORDER BY time DESC LIMIT 1`,
-      )
-      .get(sentenceKey(hash), hash);
+    this.indexSentences();
+    const row = this.#db.prepare(LATEST_BY_SENTENCE).get(sentenceKey(hash), hash);
     if (row === undefined) return { key: `sentence:${hash}`, predictionId: null, hash, sentence };
     const requestId = str(row, "request_id");
     return { key: requestId, predictionId: requestId, hash, sentence };
@@ -468,6 +530,7 @@ export class LogStore {
   /** Deletes predictions older than the age limit, then the oldest beyond the row limit. */
   prune(now: number = Date.now()): number {
     const cutoff = now - this.#maxAgeDays * 86_400_000;
+    this.indexSentences();
     let deleted = 0;
     // One transaction, so the rows the tally uncounts are exactly the rows deleted.
     this.#db.exec("BEGIN IMMEDIATE");
@@ -486,8 +549,23 @@ export class LogStore {
       this.#tally = null;
       throw error;
     }
+    if (deleted > 0) this.#clearPrunedSentences(now);
     if (deleted > 0) this.#db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
     return deleted;
+  }
+
+  /**
+   * Drops sentence-index entries of pruned rows: a scan of the (narrow) index, so at most hourly;
+   * in between, lookups skip them (their rows are gone).
+   */
+  #clearPrunedSentences(now: number): void {
+    if (now - this.#cleanedAt < SENTENCE_CLEANUP_MS) return;
+    this.#cleanedAt = now;
+    this.#db
+      .prepare(
+        "DELETE FROM sentence_index WHERE prediction_rowid < coalesce((SELECT min(rowid) FROM predictions), ?)",
+      )
+      .run(Number.MAX_SAFE_INTEGER);
   }
 
   /** Deletes the predictions matching `where` (one parameter), uncounting them from the tally. */
@@ -497,7 +575,12 @@ export class LogStore {
   }
 
   close(): void {
-    if (this.#db.isOpen) this.#db.close();
+    if (!this.#db.isOpen) return;
+    try {
+      this.indexSentences();
+    } finally {
+      this.#db.close();
+    }
   }
 }
 
