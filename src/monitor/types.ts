@@ -200,8 +200,13 @@ export interface LogConfig {
 export interface WriterShadowConfig {
   readonly scorerUrl: string;
   readonly store: string;
-  /** A version whose scoring takes longer than this per sentence (ms) is benched. Default 5. */
+  /**
+   * A version is benched when one call takes longer than this per sentence (ms, default 5; a
+   * normal model takes ~0.02) and longer than `slowCallMs` in all (default 50): one short call
+   * slowed by a pause or a busy core must not bench a healthy version.
+   */
   readonly slowMsPerSentence?: number;
+  readonly slowCallMs?: number;
   /** How long a benched version is skipped, in ms. Default 60 000. */
   readonly benchMs?: number;
 }

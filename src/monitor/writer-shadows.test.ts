@@ -146,8 +146,8 @@ test("a shadow that throws costs only its own rows: every primary row is written
 
 test("a slow shadow is benched after one slow batch; primary rows keep being written", async () => {
   const counts: ShadowCounts[] = [];
-  // 20 ms of busy work a call for 2 sentences: 10 ms a sentence, over the 5 ms limit.
-  const slow = `const until = Date.now() + 20; while (Date.now() < until) {} ${FIRE}`;
+  // 80 ms of busy work a call for 2 sentences: 40 ms a sentence, over the 5 ms and 50 ms limits.
+  const slow = `const until = Date.now() + 80; while (Date.now() < until) {} ${FIRE}`;
   const { file, log } = await openLog("slow", scorerModule(slow), counts, 5);
   await log.prepareShadow("relevance", 2);
   log.enqueue(primary(0, "relevance@2"));
@@ -162,6 +162,22 @@ test("a slow shadow is benched after one slow batch; primary rows keep being wri
   assert.equal(total(counts, "benched"), 1);
   assert.equal(total(counts, "skipped"), 28);
   assert.match(counts.flatMap((c) => c.errors).join("\n"), /relevance@2: .* ms a sentence; benched/);
+});
+
+test("one short call slowed by a pause does not bench a healthy version", async () => {
+  const counts: ShadowCounts[] = [];
+  // The first call pauses 20 ms for its one sentence: slow a sentence, but short in all.
+  const once = `if (n === 0) { const until = Date.now() + 20; while (Date.now() < until) {} } ${FIRE}`;
+  const { file, log } = await openLog("pause", scorerModule(once), counts, 5);
+  await log.prepareShadow("relevance", 2);
+  log.enqueue(primary(0, "relevance@2"));
+  await log.drain();
+  for (let i = 1; i < 20; i++) log.enqueue(primary(i, "relevance@2"));
+  await log.drain();
+  await log.close();
+  assert.equal(rows(file).filter((r) => r.route === "shadow").length, 20);
+  assert.equal(total(counts, "benched"), 0);
+  assert.equal(total(counts, "scored"), 20);
 });
 
 test("preparing a version the scorer cannot load rejects, and a log without a scorer refuses", async () => {

@@ -34,6 +34,7 @@ const emptyCounts = (): MutableCounts => ({ scored: 0, failed: 0, skipped: 0, be
 export class WriterShadows {
   readonly #config: WriterShadowConfig;
   readonly #slowMsPerSentence: number;
+  readonly #slowCallMs: number;
   readonly #benchMs: number;
   readonly #benchedUntil = new Map<string, number>();
   #scorer: ShadowScorer | null = null;
@@ -43,6 +44,7 @@ export class WriterShadows {
   constructor(config: WriterShadowConfig) {
     this.#config = config;
     this.#slowMsPerSentence = config.slowMsPerSentence ?? 5;
+    this.#slowCallMs = config.slowCallMs ?? 50;
     this.#benchMs = config.benchMs ?? 60_000;
   }
 
@@ -111,8 +113,9 @@ export class WriterShadows {
       counts.skipped += primaries.length;
       return;
     }
-    const latencyMs = (performance.now() - started) / primaries.length;
-    if (latencyMs > this.#slowMsPerSentence) {
+    const callMs = performance.now() - started;
+    const latencyMs = callMs / primaries.length;
+    if (latencyMs > this.#slowMsPerSentence && callMs > this.#slowCallMs) {
       counts.benched++;
       this.#benchedUntil.set(ref, now + this.#benchMs);
       if (counts.errors.length < MAX_ERRORS) {
