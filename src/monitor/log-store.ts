@@ -549,8 +549,10 @@ export class LogStore {
       this.#tally = null;
       throw error;
     }
-    if (deleted > 0) this.#clearPrunedSentences(now);
-    if (deleted > 0) this.#db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    if (deleted > 0) {
+      this.#clearPrunedSentences(now);
+      this.#db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    }
     return deleted;
   }
 

@@ -189,3 +189,17 @@ test("preparing a version the scorer cannot load rejects, and a log without a sc
   await assert.rejects(plain.prepareShadow("relevance", 2), /scores no shadows/);
   await plain.close();
 });
+
+test("a scorer module that cannot be loaded: prepare rejects, rows skip their shadows, the log keeps its own", async () => {
+  const counts: ShadowCounts[] = [];
+  const missing = new URL("./no-such-scorer.ts", import.meta.url).href;
+  const { file, log } = await openLog("no-module", missing, counts);
+  await assert.rejects(log.prepareShadow("relevance", 2), /shadow scorer module could not be loaded/);
+  for (let i = 0; i < 10; i++) log.enqueue(primary(i, "relevance@2"));
+  await log.drain();
+  await log.close();
+  assert.equal(rows(file).filter((r) => r.route === "primary").length, 10);
+  assert.equal(rows(file).filter((r) => r.route === "shadow").length, 0);
+  assert.equal(total(counts, "skipped"), 10);
+  assert.match(counts.flatMap((c) => c.errors).join("\n"), /shadow scorer: .*no-such-scorer/);
+});

@@ -164,7 +164,7 @@ function shadowGroups(events: readonly PredictionEvent[]): Map<string, Predictio
   for (const event of events) {
     const refs = event.shadows;
     if (refs === undefined || refs === "") continue;
-    for (const ref of refs.includes(",") ? refs.split(",") : [refs]) {
+    for (const ref of refs.split(",")) {
       const group = groups.get(ref);
       if (group === undefined) groups.set(ref, [event]);
       else group.push(event);
